@@ -1,0 +1,127 @@
+"""Dates as pages print them, turned into ISO 8601 without inventing what is not stated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from dateutil import parser as dateutil_parser
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December"]
+
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b(.*)$")
+HAS_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+DATE_LABEL = re.compile(
+    r"^(published|posted|updated|last updated|first published|date|dated)(\s+(on|at))?\s*[:\-]?\s*", re.I)
+MONTH_WORD = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def tz_offsets() -> dict[str, int]:
+    """Time-zone abbreviation -> offset in seconds, from data/timezones.yml."""
+    table = yaml.safe_load((DATA / "timezones.yml").read_text(encoding="utf-8"))
+    return {abbr: int(hours * 3600) for abbr, hours in table.items()}
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """A date stated on the page. iso is what goes in articles.published."""
+
+    iso: str
+    day: date
+    precision: int  # 1 date only, 2 with time, 3 with time and offset
+    label: str  # "published", "updated" or "" when unlabelled
+
+
+def parse_date_line(line: str, weekdays_in_text: set[str], date_order: str | None = None) -> PageDate | None:
+    """A line that is nothing but a date (optionally labelled), as a PageDate; else None.
+
+    A numeric date that reads both ways (09-07-2015) is decided by evidence: the
+    reading whose weekday the article mentions, else the outlet's known date order;
+    with neither, the date is left out rather than guessed.
+    """
+    text = line.strip().strip("|•·").strip()
+    label_match = DATE_LABEL.match(text)
+    label = ""
+    if label_match:
+        label = "updated" if "updated" in label_match.group(1).lower() else "published"
+        text = text[label_match.end():]
+    if not HAS_YEAR.search(text) or len(text) > 60:
+        return None
+    numeric = NUMERIC_DATE.match(text)
+    if numeric:
+        return _parse_numeric(numeric, weekdays_in_text, date_order, label)
+    if not MONTH_WORD.search(text):
+        return None
+    try:
+        parsed = dateutil_parser.parse(text, tzinfos=tz_offsets(), fuzzy=False, dayfirst=True)
+    except (ValueError, OverflowError):
+        return None
+    return _page_date(parsed, text, label)
+
+
+def _parse_numeric(match: re.Match, weekdays_in_text: set[str], date_order: str | None, label: str) -> PageDate | None:
+    first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    readings = {}
+    for order, (day_, month_) in (("DMY", (first, second)), ("MDY", (second, first))):
+        try:
+            readings[order] = date(year, month_, day_)
+        except ValueError:
+            pass
+    if len(set(readings.values())) == 2:
+        by_weekday = [o for o, d in readings.items() if WEEKDAYS[d.weekday()] in weekdays_in_text]
+        if len(by_weekday) == 1:
+            readings = {by_weekday[0]: readings[by_weekday[0]]}
+        elif date_order in readings:
+            readings = {date_order: readings[date_order]}
+        else:
+            return None
+    if not readings:
+        return None
+    day_ = next(iter(readings.values()))
+    rest = match.group(4).strip()
+    if rest:
+        try:
+            parsed = dateutil_parser.parse(f"{day_.isoformat()} {rest}", tzinfos=tz_offsets())
+            return _page_date(parsed, rest, label)
+        except (ValueError, OverflowError):
+            pass
+    return PageDate(day_.isoformat(), day_, 1, label)
+
+
+def _page_date(parsed: datetime, text: str, label: str) -> PageDate:
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", text))
+    if not has_time:
+        return PageDate(parsed.date().isoformat(), parsed.date(), 1, label)
+    if parsed.tzinfo is not None:
+        return PageDate(parsed.isoformat(), parsed.date(), 3, label)
+    return PageDate(parsed.replace(tzinfo=None).isoformat(), parsed.date(), 2, label)
+
+
+def weekdays_mentioned(text: str) -> set[str]:
+    return {day for day in WEEKDAYS if re.search(rf"\b{day}\b", text)}
+
+
+def normalize_published(value: str) -> str | None:
+    """A structured published value (JSONL, HTML metadata) to ISO 8601, or None if unparseable."""
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(value, tzinfos=tz_offsets())
+        except (ValueError, OverflowError):
+            return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return parsed.date().isoformat()
+    if parsed.tzinfo is not None and parsed.utcoffset() == timedelta(0) and value.endswith("Z"):
+        parsed = parsed.astimezone(timezone.utc)
+    return parsed.isoformat()

@@ -1,0 +1,365 @@
+"""Parse a raw document into an article: body without page furniture, title, date, dateline, byline, outlet, wire.
+
+A scraped page is a list of lines. Each line is classified by general rules:
+  * cues (data/page_rules.yml): app banners, tags, share bars, newsletter boxes,
+    copyright and trademark notices, photo credits, captchas, comment sections;
+  * shape: prose is a line of several words ending like a sentence; headlines,
+    dates, outlet names and tag lists are short and unpunctuated;
+  * position: the body runs from the first prose line to the last one; what
+    stands before it is the header (headline, date, outlet), what follows a
+    comment-section heading is dropped whole;
+  * repetition: a line that repeats an earlier one, or a teaser that repeats
+    the start of the body and trails off with an ellipsis, is furniture.
+Fields are only filled from evidence on the page; without it they stay None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .dates import PageDate, normalize_published, parse_date_line, weekdays_mentioned
+from .outlets import Outlet, Registry
+from .readers import RawDocument, SkipInput
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+SENTENCE_END = re.compile(r"[.!?]['\"’”)\]]*$|[\"”’]$")
+ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
+MAX_FURNITURE_WORDS = 20  # a cue only marks furniture on a line this short: article paragraphs run longer
+DATELINE = re.compile(
+    r"^(?P<place>(?:[A-Z][\w'’.-]*\s?){1,4}(?:,\s*(?:[A-Z][\w'’.-]*\s?){1,3})?)"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    r"\s*(?:\((?P<credit>[A-Za-z][\w .&-]{1,30})\))?"
+    r"\s*(?:[-–—]+|:)\s+(?=[\"“‘'A-Z0-9])"
+)
+
+
+@dataclass
+class Article:
+    """One parsed article, ready for NLP and storage."""
+
+    id: int
+    file: str
+    line: int | None
+    content_hash: str
+    title: str | None
+    body: str
+    published: str | None
+    dateline: str | None
+    byline: str | None
+    source: Outlet | None
+    wire: Outlet | None
+    url: str | None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True)
+class PageRules:
+    section_end: re.Pattern
+    furniture: re.Pattern
+    byline: re.Pattern
+    source_line: re.Pattern
+    credit_after: str
+    credit_before: str
+
+
+@lru_cache(maxsize=1)
+def page_rules() -> PageRules:
+    rules = yaml.safe_load((DATA / "page_rules.yml").read_text(encoding="utf-8"))
+
+    def any_of(patterns):
+        return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+
+    return PageRules(
+        section_end=re.compile(any_of(rules["furniture_section_end"]), re.I),
+        furniture=re.compile(any_of(rules["furniture_line"]), re.I),
+        byline=re.compile(rf"^{any_of(rules['byline_labels'])}\s*:?\s+(?P<name>[A-Z][^|]{{2,80}}?)\s*$", re.I),
+        source_line=re.compile(rf"^{any_of(rules['source_labels'])}\s*:\s*(?P<name>.{{2,60}}?)\s*$", re.I),
+        credit_after=any_of(rules["wire_credit_verbs"]),
+        credit_before=any_of(rules["wire_credit_lead"]),
+    )
+
+
+def clean_line(line: str) -> str:
+    """Normalise spacing: non-breaking and odd spaces become plain ones, runs collapse."""
+    line = "".join(" " if unicodedata.category(ch) == "Zs" or ch == "\t" else ch for ch in line)
+    line = re.sub(r"[\u200b-\u200d\ufeff]", "", line)
+    return " ".join(line.split())
+
+
+def words(line: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", line.lower())
+
+
+def is_prose(line: str) -> bool:
+    """A line shaped like article text: several words, ending like a sentence (or long)."""
+    count = len(line.split())
+    return count >= 25 or (count >= 5 and bool(SENTENCE_END.search(line)))
+
+
+@dataclass
+class Page:
+    """A text page split into its regions."""
+
+    header: list[str]  # lines before the body (headline, date, outlet, ...)
+    body: list[str]  # article paragraphs
+    outside: list[str]  # every line not in the body, furniture included, for evidence
+
+
+def split_page(lines: list[str]) -> Page:
+    rules = page_rules()
+    lines = [clean_line(line) for line in lines]
+    lines = [line for line in lines if line]
+    seen_prose = False
+    kept: list[tuple[str, bool]] = []  # (line, is furniture)
+    for index, line in enumerate(lines):
+        short = len(line.split()) <= MAX_FURNITURE_WORDS
+        if seen_prose and short and rules.section_end.fullmatch(line):
+            break
+        furniture = short and bool(rules.furniture.fullmatch(line))
+        kept.append((line, furniture))
+        seen_prose = seen_prose or (is_prose(line) and not furniture)
+
+    # Repetition: drop repeats of earlier lines and teasers of the body.
+    seen_keys: set[tuple[str, ...]] = set()
+    candidates: list[tuple[str, bool]] = []
+    running_words: list[str] = []
+    for line, furniture in kept:
+        key = tuple(w for w in words(line) if w not in {"tags", "tag", "topics"})
+        teaser = bool(ELLIPSIS_END.search(line)) and _is_prefix(words(ELLIPSIS_END.sub("", line))[:-1], running_words)
+        repeat = bool(key) and key in seen_keys
+        seen_keys.add(key)
+        candidates.append((line, furniture or teaser or repeat))
+        if not furniture and is_prose(line):
+            running_words.extend(words(line))
+
+    prose_at = [i for i, (line, furniture) in enumerate(candidates) if not furniture and is_prose(line)]
+    if not prose_at:
+        return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
+    first, last = prose_at[0], prose_at[-1]
+    body = [line for line, furniture in candidates[first:last + 1] if not furniture]
+    header = [line for line, furniture in candidates[:first] if not furniture]
+    body_set = set(body)
+    outside = [line for line in lines if line not in body_set]
+    return Page(header=header, body=body, outside=outside)
+
+
+def _is_prefix(short: list[str], long: list[str]) -> bool:
+    return len(short) >= 5 and long[: len(short)] == short
+
+
+def parse_document(doc: RawDocument, registry: Registry) -> Article:
+    """Turn one raw document into an Article, or raise SkipInput when it holds no article text."""
+    fields = dict(doc.fields)
+    if doc.kind == "html":
+        text, html_fields = extract_html(doc.text)
+        for key, value in html_fields.items():
+            fields.setdefault(key, value)
+    else:
+        text = doc.text
+    page = split_page(text.splitlines())
+    page_text = "\n".join(text.splitlines())
+    rules = page_rules()
+
+    body_lines = [line for line in page.body if not _is_field_line(line, registry)]
+    if not body_lines:
+        raise SkipInput(doc.where, "no article text found (nothing shaped like paragraphs of prose)")
+
+    dateline, credit, body_lines[0] = split_dateline(body_lines[0])
+    body = "\n\n".join(body_lines)
+
+    source = find_publisher(fields, page, page_text, registry)
+    wire = find_wire(fields, page, body, credit, registry)
+    if wire and source and wire.id == source.id:
+        wire = None
+
+    return Article(
+        id=int(doc.content_hash[:13], 16),
+        file=doc.file,
+        line=doc.line,
+        content_hash=doc.content_hash,
+        title=fields.get("title") or find_title(page, registry),
+        body=body,
+        published=find_published(fields, page, body, source),
+        dateline=dateline,
+        byline=fields.get("author") or find_byline(page.outside + page.header, rules),
+        source=source,
+        wire=wire,
+        url=fields.get("url"),
+    )
+
+
+def _is_field_line(line: str, registry: Registry) -> bool:
+    """Lines inside the body span that are metadata, not text: a date, a byline, a source or outlet name."""
+    rules = page_rules()
+    if is_prose(line) and len(line.split()) > 8:
+        return False
+    return bool(
+        parse_date_line(line, set())
+        or rules.byline.match(line)
+        or rules.source_line.match(line)
+        or registry.match_name(line)
+    )
+
+
+def split_dateline(first_paragraph: str) -> tuple[str | None, str | None, str]:
+    """Split "ERBIL, Kurdistan Region – Fierce fighting..." into its dateline and the text."""
+    match = DATELINE.match(first_paragraph)
+    if not match or len(match.group("place").split()) > 6:
+        return None, None, first_paragraph
+    place = match.group("place").strip(" ,")
+    if place.split()[-1].lower() in {"the", "a", "an", "and", "of"}:
+        return None, None, first_paragraph
+    return place, match.group("credit"), first_paragraph[match.end():]
+
+
+def find_title(page: Page, registry: Registry) -> str | None:
+    """The headline: the first header line shaped like one (several words, not a date, outlet or byline)."""
+    rules = page_rules()
+    for line in page.header:
+        if len(line.split()) < 3 or len(line.split()) > 30:
+            continue
+        if parse_date_line(line, set()) or rules.byline.match(line) or rules.source_line.match(line):
+            continue
+        if registry.match_name(line):
+            continue
+        return line.rstrip(" |-–—")
+    return None
+
+
+def find_byline(lines: list[str], rules: PageRules) -> str | None:
+    for line in lines:
+        match = rules.byline.match(line)
+        if match and len(line.split()) <= 12:
+            return match.group("name").strip(" .,")
+    return None
+
+
+def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -> str | None:
+    """The publication date the page states: structured metadata first, then date lines around the body."""
+    if fields.get("published"):
+        value = normalize_published(fields["published"])
+        if value:
+            return value
+    weekdays = weekdays_mentioned(body)
+    order = source.date_order if source else None
+    found: list[PageDate] = []
+    for line in page.header + page.outside:
+        parsed = parse_date_line(line, weekdays, order)
+        if parsed:
+            found.append(parsed)
+    if not found:
+        return None
+    published = [d for d in found if d.label != "updated"] or found
+    first_day = published[0].day
+    same_day = [d for d in published if d.day == first_day]
+    return max(same_day, key=lambda d: d.precision).iso
+
+
+def find_publisher(fields: dict, page: Page, page_text: str, registry: Registry) -> Outlet | None:
+    """The outlet that published the page, by the strongest evidence it gives; None without evidence."""
+    for key in ("url", "hostname"):
+        outlet = registry.match_url(fields[key]) if fields.get(key) else None
+        if outlet:
+            return outlet
+    for key in ("source", "sitename"):
+        if fields.get(key):
+            return registry.adhoc(fields[key], fields.get("url"))
+    rules = page_rules()
+    for line in page.outside:
+        match = rules.source_line.match(line)
+        if match:
+            outlet = registry.match_name(match.group("name"))
+            if outlet and outlet.kind != "wire":
+                return outlet
+            if not outlet and _looks_like_name(match.group("name")):
+                return registry.adhoc(match.group("name"))
+    outlets = [o for o in registry.domains_in_text(page_text) if o.kind != "wire"]
+    if outlets:
+        return outlets[0]
+    for line in page.outside:
+        outlet = registry.match_name(_strip_copyright(line))
+        if outlet and outlet.kind != "wire":
+            return outlet
+    return None
+
+
+def find_wire(fields: dict, page: Page, body: str, dateline_credit: str | None, registry: Registry) -> Outlet | None:
+    """The news agency the article is credited to: dateline, copyright or sign-off line, or a credit in the text."""
+    if dateline_credit:
+        outlet = registry.match_name(dateline_credit)
+        if outlet and outlet.kind == "wire":
+            return outlet
+    if fields.get("source"):
+        outlet = registry.match_name(fields["source"])
+        if outlet and outlet.kind == "wire":
+            return outlet
+    rules = page_rules()
+    for line in page.outside:
+        name = _strip_copyright(line)
+        source_match = rules.source_line.match(line)
+        if source_match:
+            name = source_match.group("name")
+        outlet = registry.match_name(name.strip(" -–—()"))
+        if outlet and outlet.kind == "wire":
+            return outlet
+    return _wire_credited_in_text(body, registry, rules)
+
+
+def _wire_credited_in_text(body: str, registry: Registry, rules: PageRules) -> Outlet | None:
+    earliest = None
+    for wire in registry.wires():
+        names = "|".join(re.escape(alias) for alias in sorted({wire.name, *wire.aliases}, key=len, reverse=True))
+        after = re.compile(rf"\b(?:{names})(?:\s*\([^)]{{1,20}}\))?\s+{rules.credit_after}\b")
+        before = re.compile(rf"\b{rules.credit_before}\s+(?:the\s+)?(?:{names})\b(?!\s+(?:news|newspaper|journalist|reporter|correspondent))")
+        for pattern in (after, before):
+            match = pattern.search(body)
+            if match and (earliest is None or match.start() < earliest[0]):
+                earliest = (match.start(), wire)
+    return earliest[1] if earliest else None
+
+
+def _strip_copyright(line: str) -> str:
+    line = re.sub(r"^(©|\(c\)|copyright)\s*", "", line, flags=re.I)
+    line = re.sub(r"\b(19|20)\d{2}\b", "", line)
+    line = re.sub(r"\ball rights reserved\.?", "", line, flags=re.I)
+    return line.strip(" .,-–—")
+
+
+def _looks_like_name(text: str) -> bool:
+    return 0 < len(text.split()) <= 5 and text[:1].isupper() and not SENTENCE_END.search(text)
+
+
+def extract_html(html: str) -> tuple[str, dict]:
+    """Article text and metadata (title, date, sitename, url, author) from an HTML page, via trafilatura."""
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        html,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if not extracted:
+        return "", {}
+    data = json.loads(extracted)
+    fields = {}
+    for ours, theirs in (("title", "title"), ("published", "date"), ("sitename", "sitename"), ("url", "source"), ("author", "author")):
+        if data.get(theirs):
+            fields[ours] = str(data[theirs]).strip()
+    if data.get("hostname"):
+        fields["hostname"] = data["hostname"]
+    text = data.get("raw_text") or data.get("text") or ""
+    return text, fields

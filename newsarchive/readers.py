@@ -1,0 +1,127 @@
+"""Read input files into raw documents: one per .txt/.html file, one per .jsonl record.
+
+Anything that cannot be read raises SkipInput with a reason a person can act on;
+the build reports it and goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from charset_normalizer import from_bytes
+
+SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+
+class SkipInput(Exception):
+    """A file or record that cannot become an article, with the reason why."""
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+@dataclass
+class RawDocument:
+    """One article's raw text, with whatever structure its file format gave."""
+
+    file: str  # path relative to the source folder it was found in
+    line: int | None  # record number in a .jsonl file, else None
+    kind: str  # text, html or jsonl
+    text: str  # decoded text (page text, HTML, or the record's body)
+    fields: dict = field(default_factory=dict)  # title, url, published, source from structured input
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised content: the article's identity across rebuilds."""
+        payload = json.dumps([self.text, self.fields], sort_keys=True, ensure_ascii=False)
+        payload = " ".join(unicodedata.normalize("NFC", payload).split())
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def find_files(sources: list[Path]) -> list[tuple[Path, str]]:
+    """Every readable input file under the sources, as (path, name relative to its source), sorted."""
+    found = []
+    for source in sources:
+        if source.is_file():
+            found.append((source, source.name))
+            continue
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
+                found.append((path, path.relative_to(source).as_posix()))
+    return found
+
+
+def decode(data: bytes, where: str) -> str:
+    """Bytes to text: UTF-8 when valid, else the encoding charset-normalizer detects."""
+    if not data.strip():
+        raise SkipInput(where, "empty file")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SkipInput(where, "binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise SkipInput(where, "cannot detect the text encoding")
+        text = str(best)
+    if _looks_binary(text):
+        raise SkipInput(where, "binary file (mostly control characters), not text")
+    return unicodedata.normalize("NFC", text)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls > len(sample) * 0.05
+
+
+def read_file(path: Path, name: str) -> Iterator[RawDocument | SkipInput]:
+    """Yield the documents in one file; unreadable files and records come back as SkipInput."""
+    kind = SUFFIXES.get(path.suffix.lower(), "text")
+    try:
+        text = decode(path.read_bytes(), name)
+    except SkipInput as skip:
+        yield skip
+        return
+    except OSError as error:
+        yield SkipInput(name, f"cannot read file ({error.strerror or error})")
+        return
+    if kind == "jsonl":
+        yield from _read_jsonl(text, name)
+    else:
+        yield RawDocument(file=name, line=None, kind=kind, text=text)
+
+
+JSONL_FIELDS = ("title", "url", "published", "source")
+
+
+def _read_jsonl(text: str, name: str) -> Iterator[RawDocument | SkipInput]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield SkipInput(where, f"malformed JSON ({error.msg} at column {error.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield SkipInput(where, "a JSON record must be an object with a body or text field")
+            continue
+        body = record.get("body") or record.get("text")
+        if not isinstance(body, str) or not body.strip():
+            yield SkipInput(where, "record has no body or text")
+            continue
+        fields = {k: str(record[k]).strip() for k in JSONL_FIELDS if record.get(k) not in (None, "")}
+        yield RawDocument(file=name, line=number, kind="jsonl", text=unicodedata.normalize("NFC", body), fields=fields)
