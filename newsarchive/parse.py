@@ -26,6 +26,7 @@ import yaml
 
 from .dates import PageDate, normalize_published, parse_date_line, weekdays_mentioned
 from .outlets import Outlet, Registry
+from .ids import stable_id
 from .readers import RawDocument, SkipInput
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -184,7 +185,7 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         wire = None
 
     return Article(
-        id=int(doc.content_hash[:13], 16),
+        id=stable_id(doc.content_hash),
         file=doc.file,
         line=doc.line,
         content_hash=doc.content_hash,

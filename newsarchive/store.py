@@ -1,0 +1,127 @@
+"""The database layer: the archive's schema, and writing a whole archive into a new SQLite file.
+
+This is the only module that knows SQL. A build writes every table into a fresh
+file beside the target and renames it over the old one, so a reader never sees a
+half-built archive and a failed or killed build leaves the last good one intact.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, type]
+    pk: str = "id"
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    fts: tuple[str, ...] = ()
+    not_null: frozenset[str] = field(default_factory=frozenset)
+
+
+SCHEMA: tuple[Table, ...] = (
+    Table(
+        "sources",
+        {"id": str, "name": str, "domain": str, "kind": str, "country": str,
+         "article_count": int, "published_count": int, "credited_count": int, "curated": int},
+        not_null=frozenset({"name", "kind"}),
+    ),
+    Table(
+        "articles",
+        {"id": int, "file": str, "line": int, "source_id": str, "wire_id": str, "title": str,
+         "published": str, "dateline": str, "byline": str, "body": str, "word_count": int,
+         "story_id": int, "url": str, "content_hash": str},
+        foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id")),
+        indexes=(("source_id",), ("wire_id",), ("published",), ("story_id",), ("file",)),
+        fts=("title", "body"),
+        not_null=frozenset({"file", "body", "word_count", "content_hash"}),
+    ),
+    Table(
+        "sentences",
+        {"id": int, "article_id": int, "position": int, "text": str, "start_char": int, "end_char": int},
+        foreign_keys=(("article_id", "articles", "id"),),
+        indexes=(("article_id", "position"),),
+        fts=("text",),
+        not_null=frozenset({"article_id", "position", "text", "start_char", "end_char"}),
+    ),
+)
+
+BUILD_INFO = "_build_info"
+
+
+def temporary_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.building-{os.getpid()}")
+
+
+def remove_stale_temporaries(target: Path) -> None:
+    """Delete temporary files left by builds that were killed (their process is gone)."""
+    for path in target.parent.glob(f".{target.name}.building-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_build_info(path: Path) -> dict[str, str]:
+    """The key/value notes a build left in the archive (its input fingerprint), or {} if none."""
+    if not path.exists():
+        return {}
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            return dict(connection.execute(f"select key, value from {BUILD_INFO}"))
+    except sqlite3.Error:
+        return {}
+
+
+def write_archive(target: Path, rows: dict[str, list[dict]], build_info: dict[str, str]) -> None:
+    """Write every table into a new file and atomically replace the target with it."""
+    temporary = temporary_path(target)
+    temporary.unlink(missing_ok=True)
+    try:
+        db = sqlite_utils.Database(temporary)
+        db.conn.execute("pragma journal_mode = off")
+        db.conn.execute("pragma synchronous = off")
+        with db.conn:
+            for table in SCHEMA:
+                _create(db, table)
+                ordered = sorted(rows.get(table.name, []), key=lambda row: row[table.pk])
+                db[table.name].insert_all(ordered, batch_size=1000)
+            db[BUILD_INFO].insert_all(
+                [{"key": key, "value": value} for key, value in sorted(build_info.items())], pk="key")
+        for table in SCHEMA:
+            if table.fts:
+                db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+        db.conn.execute("pragma journal_mode = delete")
+        db.conn.execute("analyze")
+        db.conn.close()
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _create(db: sqlite_utils.Database, table: Table) -> None:
+    db[table.name].create(
+        table.columns,
+        pk=table.pk,
+        foreign_keys=list(table.foreign_keys),
+        not_null=set(table.not_null),
+    )
+    for columns in table.indexes:
+        db[table.name].create_index(list(columns))
