@@ -362,5 +362,5 @@ def extract_html(html: str) -> tuple[str, dict]:
             fields[ours] = str(data[theirs]).strip()
     if data.get("hostname"):
         fields["hostname"] = data["hostname"]
-    text = data.get("raw_text") or data.get("text") or ""
+    text = data.get("text") or data.get("raw_text") or ""
     return text, fields
