@@ -1,0 +1,96 @@
+"""The archive as people use it: Datasette's JSON API and pages, through its in-process client."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+
+
+def get(datasette, path: str):
+    response = asyncio.run(datasette.client.get(path))
+    assert response.status_code == 200, (path, response.text[:500])
+    return response
+
+
+def test_search_canned_query_ranks_and_highlights(datasette):
+    found = get(datasette, "/archive/search.json?q=Hasakeh&_shape=array").json()
+    assert len(found) == 2
+    assert all("**Hasakeh**" in row["snippet"] for row in found)
+    assert {row["outlet"] for row in found} == {"Newsmax", None}
+
+
+@pytest.mark.parametrize("query", ['"barrel', "Hasakeh)", "AND OR NOT", "al-Hasakah's", "*"])
+def test_search_survives_punctuation(datasette, query):
+    get(datasette, f"/archive/search.json?_shape=array&q={query}")
+
+
+def test_search_page_shows_marked_snippets(datasette):
+    html = get(datasette, "/archive/search?q=barrel+bombs").text
+    assert "<mark>barrel</mark>" in html and "<mark>bombs</mark>" in html
+
+
+def test_table_search_box(datasette):
+    found = get(datasette, "/archive/articles.json?_search=Kurdish&_shape=array&_col=title").json()
+    assert len(found) == 5
+    sentences = get(datasette, "/archive/sentences.json?_search=barrel+bombs&_shape=array").json()
+    assert len(sentences) == 2 and all("barrel bombs" in row["text"] for row in sentences)
+
+
+def test_facets_on_outlet_wire_and_date(datasette):
+    data = get(datasette, "/archive/articles.json?_facet=source_id&_facet=wire_id&_facet_date=published&_size=0").json()
+    outlets = {item["value"]: item["count"] for item in data["facet_results"]["source_id"]["results"]}
+    assert outlets == {"newsmax": 1, "rudaw": 1, "ara-news": 1}
+    wires = {item["value"]: item["count"] for item in data["facet_results"]["wire_id"]["results"]}
+    assert wires == {"afp": 2}
+    dates = {item["value"]: item["count"] for item in data["facet_results"]["published"]["results"]}
+    assert dates == {"2015-06-04": 1, "2015-07-09": 1}
+    narrowed = get(datasette, "/archive/articles.json?source_id=rudaw&_shape=array").json()
+    assert [row["title"] for row in narrowed] == ["Fierce fighting in Hasaka between Syrian regime forces and ISIS"]
+
+
+def test_articles_by_outlet_between_dates(datasette):
+    rows = get(datasette, "/archive/articles_by_outlet.json?outlet=afp&from=2015-06-01&to=2015-06-04&_shape=array").json()
+    assert [row["outlet"] for row in rows] == ["Newsmax"]
+    every_afp = get(datasette, "/archive/articles_by_outlet.json?outlet=AFP&from=&to=&_shape=array").json()
+    assert len(every_afp) == 2
+    rudaw = get(datasette, "/archive/articles_by_outlet.json?outlet=Rudaw&from=2015-07-09&to=&_shape=array").json()
+    assert len(rudaw) == 1
+
+
+def test_sentences_mentioning_a_phrase(datasette):
+    rows = get(datasette, "/archive/sentences_mentioning.json?phrase=Kurdish+forces&_shape=array").json()
+    assert rows and all("**Kurdish forces**" in row["snippet"] for row in rows)
+    assert {"Newsmax", "ARA News"} <= {row["outlet"] for row in rows}
+    assert get(datasette, '/archive/sentences_mentioning.json?phrase=say+"hi&_shape=array').json() == []
+
+
+def test_story_copies_query(datasette):
+    rows = get(datasette, "/archive/story_copies.json?_shape=array").json()
+    assert len(rows) == 1 and rows[0]["copies"] == 2
+
+
+def test_labels_and_descriptions(datasette):
+    row = get(datasette, "/archive/articles.json?_labels=on&source_id=newsmax&_shape=array").json()[0]
+    assert row["source_id"] == {"value": "newsmax", "label": "Newsmax"}
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    tables = metadata["databases"]["archive"]["tables"]
+    contract = {
+        "sources": ["id", "name", "domain", "kind", "article_count"],
+        "articles": ["id", "file", "source_id", "wire_id", "title", "published", "dateline", "byline", "body",
+                     "word_count", "story_id"],
+        "sentences": ["id", "article_id", "position", "text", "start_char", "end_char"],
+    }
+    for table, columns in contract.items():
+        assert tables[table]["description"]
+        for column in columns:
+            assert tables[table]["columns"][column], (table, column)
+    assert len(metadata["databases"]["archive"]["queries"]) >= 3
+
+
+def test_build_info_is_hidden(datasette):
+    tables = {t["name"] for t in get(datasette, "/archive.json").json()["tables"] if not t["hidden"]}
+    assert "_build_info" not in tables and "articles" in tables
