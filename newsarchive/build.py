@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +18,9 @@ from typing import Callable
 
 from . import nlp as nlp_stage
 from . import store
+from .gazetteer import default_gazetteer
 from .ids import stable_id
+from .link import ArticleInput, Linker
 from .outlets import Outlet, load_registry
 from .parse import Article, parse_document
 from .readers import RawDocument, SkipInput, find_files, read_file
@@ -37,8 +40,12 @@ class BuildReport:
     up_to_date: bool = False
     seconds: float = 0.0
 
+    entities: int = 0
+    mentions: int = 0
+
     def counts(self) -> dict[str, int]:
-        return {"articles": self.articles, "sentences": self.sentences}
+        return {"articles": self.articles, "sentences": self.sentences, "entities": self.entities,
+                "mentions": self.mentions}
 
 
 def cache_path(db: Path) -> Path:
@@ -107,6 +114,8 @@ def build(
         report.up_to_date = True
         report.articles = int(previous.get("articles", 0))
         report.sentences = int(previous.get("sentences", 0))
+        report.entities = int(previous.get("entities", 0))
+        report.mentions = int(previous.get("mentions", 0))
         report.seconds = time.perf_counter() - started
         return report
 
@@ -114,7 +123,7 @@ def build(
     if rebuild:
         cache_path(db).unlink(missing_ok=True)
     pipeline = nlp_stage.load_pipeline(model)
-    cache = nlp_stage.DocCache(cache_path(db), nlp_stage.pipeline_fingerprint(pipeline, [PACKAGE / "nlp.py"]))
+    cache = nlp_stage.DocCache(cache_path(db), nlp_stage.pipeline_fingerprint(pipeline))
     try:
         bodies = [article.body for article in articles]
         docs, report.analysed = nlp_stage.analyse(pipeline, bodies, cache, progress)
@@ -123,8 +132,8 @@ def build(
         cache.close()
 
     rows = tables_for(articles, docs)
-    report.articles = len(rows["articles"])
-    report.sentences = len(rows["sentences"])
+    for name in report.counts():
+        setattr(report, name, len(rows[name]))
     store.write_archive(db, rows, {"fingerprint": fingerprint, "model": model, **{k: str(v) for k, v in report.counts().items()}})
     report.seconds = time.perf_counter() - started
     return report
@@ -167,6 +176,16 @@ def tables_for(articles: list[Article], docs: list) -> dict[str, list[dict]]:
                 "start_char": start,
                 "end_char": end,
             })
+    linker = Linker(default_gazetteer())
+    sentences_by_article = defaultdict(list)
+    for row in sentence_rows:
+        sentences_by_article[row["article_id"]].append((row["start_char"], row["end_char"], row["id"]))
+    for article, doc in zip(articles, docs):
+        linker.add_article(ArticleInput(article.id, doc, sentences_by_article[article.id], article.dateline))
+    entity_rows, mention_rows = linker.finish()
+    for row in article_rows:
+        row["dateline_entity_id"] = linker.dateline_ids.get(row["id"])
+
     source_rows = [{
         "id": outlet.id,
         "name": outlet.name,
@@ -178,4 +197,5 @@ def tables_for(articles: list[Article], docs: list) -> dict[str, list[dict]]:
         "credited_count": credited_count.get(outlet.id, 0),
         "curated": int(outlet.curated),
     } for outlet in sources.values()]
-    return {"sources": source_rows, "articles": article_rows, "sentences": sentence_rows}
+    return {"sources": source_rows, "articles": article_rows, "sentences": sentence_rows,
+            "entities": entity_rows, "mentions": mention_rows}

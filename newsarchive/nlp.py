@@ -35,8 +35,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def load_pipeline(model: str = DEFAULT_MODEL, extra: Callable[[Language], None] | None = None) -> Language:
-    """Load a spaCy model and add this project's components; a missing model is a clear error."""
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load a spaCy model and add this project's components; a missing model is a clear error.
+
+    Besides the model: blank lines end sentences, and an EntityRuler tags the
+    curated actors and outlets (data/actors.yml, data/outlets.yml) before the
+    statistical NER runs, so "Daesh" is an ORG and the NER keeps to the rest.
+    """
     import spacy
     from spacy.language import Language
 
@@ -54,16 +59,56 @@ def load_pipeline(model: str = DEFAULT_MODEL, extra: Callable[[Language], None] 
     else:
         nlp.add_pipe("sentencizer", first=True)
         nlp.add_pipe("paragraph_breaks", after="sentencizer")
-    if extra:
-        extra(nlp)
+    ruler_options = {"validate": False, "overwrite_ents": True}
+    if "ner" in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", before="ner", config=ruler_options)
+    else:
+        ruler = nlp.add_pipe("entity_ruler", name="actor_ruler", config=ruler_options)
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(entity_patterns(nlp))
     return nlp
 
 
-def pipeline_fingerprint(nlp: Language, inputs: Iterable[Path]) -> str:
+RULE_DATA = ("actors.yml", "outlets.yml")
+
+
+def entity_patterns(nlp: Language) -> list[dict]:
+    """EntityRuler token patterns for every actor alias, generic actor phrase and outlet name.
+
+    Matching is case-insensitive except for aliases marked case-sensitive (IS,
+    WHO); the pattern id says what matched: actor:<name>, generic:<phrase>, outlet:<id>.
+    """
+    from .actors import alias_key, load_actors
+    from .outlets import load_registry
+
+    entries: dict[tuple, dict] = {}
+
+    def add(text: str, label: str, pattern_id: str, exact_case: bool = False) -> None:
+        for variant in {text, text.replace("'", "’")}:
+            tokens = [token.text for token in nlp.make_doc(variant)]
+            attribute = "ORTH" if exact_case else "LOWER"
+            key = tuple(t.lower() for t in tokens)
+            if key not in entries:
+                entries[key] = {"label": label, "id": pattern_id,
+                                "pattern": [{attribute: t if exact_case else t.lower()} for t in tokens]}
+
+    for actor in load_actors():
+        for alias in (actor.name, *actor.aliases):
+            add(alias, actor.type, f"actor:{actor.name}", alias in actor.case_sensitive)
+        for alias in actor.generic_aliases:
+            add(alias, actor.type, f"generic:{alias_key(alias)}", alias in actor.case_sensitive)
+    for outlet in load_registry().outlets.values():
+        for name in (outlet.name, *outlet.aliases):
+            add(name, "ORG", f"outlet:{outlet.id}", exact_case=True)  # "Dawn" the paper, not "at dawn"
+    return sorted(entries.values(), key=lambda p: (p["id"], str(p["pattern"])))
+
+
+def pipeline_fingerprint(nlp: Language, inputs: Iterable[Path] = ()) -> str:
     """What an analysis depends on besides the text: model, version, components and their data files."""
     digest = hashlib.sha256()
     digest.update(f"{nlp.meta.get('name')}:{nlp.meta.get('version')}:{','.join(nlp.pipe_names)}".encode())
-    for path in sorted(inputs):
+    data = Path(__file__).resolve().parent.parent / "data"
+    for path in sorted([Path(__file__), *(data / name for name in RULE_DATA), *inputs]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

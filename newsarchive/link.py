@@ -1,0 +1,399 @@
+"""The link stage: spaCy's entity spans -> one canonical entity per real person, group or place.
+
+For each span, in order of evidence:
+  1. a curated actor or outlet (the EntityRuler's pattern id), or a generic phrase
+     ("regime forces") resolved by the country the story is about;
+  2. a place: GeoNames (via the gazetteer) corrects the model's type ("Palmyra" is
+     a GPE, not a PERSON) and gives coordinates, chosen by the story's countries;
+     "X province" is the province, "X neighbourhood" a LOC, "X checkpoint" a FAC;
+  3. otherwise a person, organization or group, its name normalised (case,
+     diacritics, hyphens, "al-", transliteration variants) and merged with close
+     spellings across articles (rapidfuzz), short forms ("Jolani") joined to the
+     full name in the same article ("Abu Mohamed al-Jolani").
+Rules and word lists live in data/entity_rules.yml.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from unidecode import unidecode
+
+from .actors import actors_by_name, alias_key, generic_alias_table
+from .gazetteer import Gazetteer, Place
+from .ids import stable_id
+from .outlets import load_registry
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
+# Two person or organization names are one entity at this rapidfuzz token_sort_ratio of
+# their normalised keys. Transliteration classes already unify Abdel/Abdul and
+# Mohammad/Mohamed, so the fuzzy step only catches residual spellings; at 90 no
+# two different people in the seeds merge (their closest pair scores 67).
+NAME_MATCH = 90
+# A PERSON/ORG/NORP span is taken for a place only with this much evidence: the
+# place is in the story's countries, or it is a country, province or city this big.
+RETYPE_MIN_POPULATION = 100_000
+
+
+@dataclass(frozen=True)
+class Rules:
+    place_nouns: dict[str, str]  # noun -> LOC or FAC
+    region_nouns: frozenset[str]
+    person_roles: frozenset[str]
+    stoplist: frozenset[str]
+    particles: frozenset[str]
+    norp: dict[str, str]  # surface (lower) -> canonical
+    transliteration: dict[str, str]  # name part -> class representative
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = yaml.safe_load((DATA / "entity_rules.yml").read_text(encoding="utf-8"))
+    norp = {}
+    for canonical, aliases in data["norp_aliases"].items():
+        for alias in (canonical, *aliases):
+            norp[alias.lower()] = canonical
+    return Rules(
+        place_nouns={noun: kind for kind, nouns in data["place_nouns"].items() for noun in nouns},
+        region_nouns=frozenset(data["region_nouns"]),
+        person_roles=frozenset(data["person_roles"]),
+        stoplist=frozenset(data["stoplist"]),
+        particles=frozenset(data["name_particles"]),
+        norp=norp,
+        transliteration={variant: group[0] for group in data["transliterations"] for variant in group},
+    )
+
+
+def person_key(name: str) -> str:
+    """Normalised name: ASCII, lower case, no particles ("al-", "el"), transliteration variants unified."""
+    table = rules()
+    words = re.sub(r"[^a-z0-9]+", " ", unidecode(name).lower().replace("'", "")).split()
+    words = [table.transliteration.get(word, word) for word in words if word not in table.particles]
+    return " ".join(words)
+
+
+@dataclass
+class Mention:
+    article_id: int
+    sentence_id: int | None
+    start: int
+    end: int
+    text: str
+    key: str  # the entity it belongs to, before cross-article merging
+
+
+@dataclass
+class EntityInfo:
+    type: str
+    surface: Counter = field(default_factory=Counter)
+    curated_name: str | None = None
+    kind: str | None = None
+    place: Place | None = None
+    geo_precision: str | None = None
+
+
+@dataclass
+class ArticleInput:
+    """What the link stage needs of one article."""
+
+    id: int
+    doc: object  # spacy Doc of the body
+    sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
+    dateline: str | None = None
+
+
+class Linker:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.entities: dict[str, EntityInfo] = {}
+        self.mentions: list[Mention] = []
+        self.datelines: dict[int, str] = {}  # article id -> entity key of its dateline place
+        self.registry = load_registry()
+
+    # ---- one article --------------------------------------------------------
+
+    def add_article(self, article: ArticleInput) -> None:
+        spans = [span for span in (self._clean(ent) for ent in article.doc.ents if ent.label_ in TYPES) if span]
+        context, main_country = self._story_countries(spans, article.dateline)
+        resolved = [(span, self._resolve(span, context, main_country)) for span in spans]
+        resolved = self._join_short_names(resolved)
+        if article.dateline:
+            self._link_dateline(article, context)
+        starts = [start for start, _, _ in article.sentences]
+        for (start, end, text, *_), (key, info) in ((span[:3], r) for span, r in resolved if r):
+            index = bisect.bisect_right(starts, start) - 1
+            sentence_id = article.sentences[index][2] if index >= 0 else None
+            entity = self.entities.setdefault(key, info)
+            entity.surface[text] += 1
+            self.mentions.append(Mention(article.id, sentence_id, start, end, text, key))
+
+    def _link_dateline(self, article: ArticleInput, context: set[str]) -> None:
+        """The dateline's place ("ERBIL, Kurdistan Region" -> Erbil) as the article's dateline entity."""
+        first = article.dateline.split(",")[0].strip()
+        place = self.gazetteer.resolve(first.title() if first.isupper() else first, context)
+        if place:
+            key, info = self._place_entity(place, "GPE")
+            self.entities.setdefault(key, info).surface[first] += 1
+            self.datelines[article.id] = key
+
+    def _clean(self, ent):
+        """(start_char, end_char, text, label, span) without a leading "the" or trailing "'s"; None to drop."""
+        tokens = list(ent)
+        while tokens and tokens[0].lower_ in {"the", "a", "an"}:
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
+            tokens = tokens[:-1]
+        if not tokens:
+            return None
+        end = tokens[-1].i + 1
+        following = ent.doc[end] if end < len(ent.doc) else None
+        if not ent.ent_id_ and following is not None and rules().place_nouns.get(following.lower_) == "FAC":
+            end += 1  # "Makana checkpoint": the facility is the name with its noun
+        span = ent.doc[tokens[0].i: end]
+        text = span.text
+        if ent.ent_id_:
+            return span.start_char, span.end_char, text, ent.label_, span, ent.ent_id_
+        words = [w for w in re.split(r"[\s-]+", text) if w]
+        content = [w for w in words if w.lower() not in rules().particles] or words
+        if (len(text) < 2 or text.lower() in rules().stoplist or not content[0][:1].isupper()
+                or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
+            return None
+        return span.start_char, span.end_char, text, ent.label_, span, ""
+
+    def _story_countries(self, spans, dateline: str | None) -> tuple[set[str], str | None]:
+        """Countries the story is about: countries it names, and where its dateline is."""
+        counts: Counter = Counter()
+        for _, _, text, label, _, pattern_id in spans:
+            if label in ("GPE", "NORP") and not pattern_id:
+                place = self.gazetteer.resolve(text, set(), kinds=("country",))
+                demonym = self._demonym_country(text)
+                code = place.country_code if place and place.kind == "country" else demonym
+                if code:
+                    counts[code] += 1
+        if dateline:
+            place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
+            if place:
+                counts[place.country_code] += 1
+        main = min(counts, key=lambda code: (-counts[code], code)) if counts else None
+        return set(counts), main
+
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def _demonyms() -> dict[str, str]:
+        path = DATA / "countries.yml"
+        if not path.exists():
+            return {}
+        countries = yaml.safe_load(path.read_text(encoding="utf-8"))["countries"]
+        return {d.lower(): code for code, c in countries.items() for d in c.get("demonyms") or []}
+
+    def _demonym_country(self, text: str) -> str | None:
+        return self._demonyms().get(text.lower())
+
+    def _resolve(self, span_info, context: set[str], main_country: str | None):
+        """(entity key, EntityInfo) for one cleaned span, or None to drop it."""
+        start, end, text, label, span, pattern_id = span_info
+        doc = span.doc
+        if pattern_id:
+            return self._curated(pattern_id, main_country)
+        after = doc[span.end] if span.end < len(doc) else None
+        before = doc[span.start - 1] if span.start > 0 else None
+        table = rules()
+        if before is not None and before.lower_ in table.person_roles and label in ("ORG", "PERSON", "GPE"):
+            if not (after is not None and after.lower_ in table.place_nouns):
+                label = "PERSON"
+
+        if label == "NORP" or text.lower() in table.norp:
+            canonical = table.norp.get(text.lower())
+            if canonical or self._demonym_country(text):
+                canonical = canonical or text
+                return f"norp:{canonical.lower()}", EntityInfo("NORP", curated_name=canonical)
+
+        place_type = self._place_type(span, after)
+        region_noun = after.text if after is not None and after.lower_ in table.region_nouns else None
+        if place_type == "REGION":
+            region_noun, place_type = "province", None
+        if region_noun:
+            region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region",))
+            if region:
+                return self._place_entity(region, "GPE")
+        if label in ("GPE", "LOC", "FAC") or place_type:
+            place = self.gazetteer.resolve(text, context)
+            if place and place.kind != "city" and place_type in ("LOC", "FAC"):
+                place = None  # "the Syria border": a named place of its own, not the country
+            if place:
+                return self._place_entity(place, place_type or "GPE")
+            kind = place_type or label
+            return f"{kind.lower()}:{person_key(text)}", EntityInfo(kind)
+        if label in ("PERSON", "ORG", "NORP"):
+            place = self.gazetteer.resolve(text, context)
+            if place and (place.country_code in context or place.kind != "city"
+                          or place.population >= RETYPE_MIN_POPULATION) and self.gazetteer.candidates(text)[1]:
+                return self._place_entity(place, "GPE")
+        if label == "NORP":
+            return None  # not a nationality, religion or political group we know, nor a place
+        return f"{label.lower()}:{person_key(text)}", EntityInfo(label)
+
+    def _place_type(self, span, after) -> str | None:
+        """LOC or FAC when the words around the span say it is a neighbourhood, checkpoint, bridge..."""
+        table = rules()
+        last = span[-1].lower_
+        if last in table.place_nouns:
+            return table.place_nouns[last]
+        if after is not None and after.lower_ in table.place_nouns and after.lower_ not in table.region_nouns:
+            return table.place_nouns[after.lower_]
+        head = span.root
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        if head.dep_ == "pobj" and head.head.lower_ == "of":
+            noun = head.head.head.lemma_.lower()
+            if noun in table.region_nouns:
+                return "REGION"  # "the province of Aleppo"
+            if noun in table.place_nouns:
+                return "LOC"  # "the neighbourhoods of Neqil", "the checkpoints of Geweran": a location
+        return None
+
+    def _place_entity(self, place: Place, entity_type: str):
+        if place.kind != "city" or entity_type not in ("LOC", "FAC"):
+            entity_type = "GPE"  # countries, provinces and cities are GPEs, whatever the model said
+        return f"place:{place.key}", EntityInfo(entity_type, place=place, geo_precision=place.precision)
+
+    def _curated(self, pattern_id: str, main_country: str | None):
+        kind, _, value = pattern_id.partition(":")
+        if kind == "actor":
+            actor = actors_by_name()[value]
+            return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind)
+        if kind == "generic":
+            for actor in generic_alias_table().get(value, ()):
+                if actor.applies_to(main_country):
+                    return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind)
+            return None  # "government forces" in a story we cannot place: no entity
+        if kind == "outlet":
+            outlet = self.registry.outlets[value]
+            return f"outlet:{outlet.id}", EntityInfo("ORG", curated_name=outlet.name, kind="news outlet")
+        return None
+
+    def _join_short_names(self, resolved):
+        """A one-word PERSON (or ORG) that is the last name of a person in the article is that person."""
+        full_names = {}
+        for span_info, result in resolved:
+            if result and result[1].type == "PERSON" and len(result[0].split(":", 1)[1].split()) > 1:
+                full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
+        joined = []
+        for span_info, result in resolved:
+            if result and result[1].type in ("PERSON", "ORG") and not result[1].curated_name:
+                key = result[0].split(":", 1)[1]
+                if len(key.split()) == 1 and key in full_names:
+                    result = full_names[key]
+            joined.append((span_info, result))
+        return joined
+
+    # ---- across articles ----------------------------------------------------
+
+    def finish(self) -> tuple[list[dict], list[dict]]:
+        """Merge spellings across articles and return (entity rows, mention rows)."""
+        merged = self._merge_names()
+        entities: dict[str, dict] = {}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in self.entities:
+            groups[merged.get(key, key)].append(key)
+        for root, keys in groups.items():
+            infos = [self.entities[key] for key in keys]
+            surface = sum((info.surface for info in infos), Counter())
+            info = infos[0]
+            entities[root] = {"key": root, "info": info, "surface": surface}
+        rows, mention_rows = [], []
+        per_entity_articles: dict[str, set] = defaultdict(set)
+        per_entity_mentions: Counter = Counter()
+        for mention in self.mentions:
+            root = merged.get(mention.key, mention.key)
+            per_entity_articles[root].add(mention.article_id)
+            per_entity_mentions[root] += 1
+            mention_rows.append({
+                "id": stable_id("mention", mention.article_id, mention.start, mention.end),
+                "entity_id": stable_id("entity", root),
+                "article_id": mention.article_id,
+                "sentence_id": mention.sentence_id,
+                "start_char": mention.start,
+                "end_char": mention.end,
+                "text": mention.text,
+            })
+        for article_id, key in self.datelines.items():
+            per_entity_articles[merged.get(key, key)].add(article_id)
+        self.dateline_ids = {article_id: stable_id("entity", merged.get(key, key))
+                             for article_id, key in self.datelines.items()}
+        for root, entity in entities.items():
+            info: EntityInfo = entity["info"]
+            place = info.place
+            rows.append({
+                "id": stable_id("entity", root),
+                "name": info.curated_name or canonical_name(entity["surface"], info.type),
+                "type": info.type,
+                "kind": info.kind,
+                "aliases": json.dumps(sorted(entity["surface"]), ensure_ascii=False),
+                "mention_count": per_entity_mentions[root],
+                "article_count": len(per_entity_articles[root]),
+                "geonameid": place.geonameid if place else None,
+                "geoname": place.name if place else None,
+                "country_code": place.country_code if place else None,
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "geo_precision": info.geo_precision,
+            })
+        return rows, mention_rows
+
+    def _merge_names(self) -> dict[str, str]:
+        """key -> root key, joining person/org/loc/fac keys of one type that are close spellings.
+
+        A lone surname joins the only full name in the corpus that ends with it.
+        """
+        from rapidfuzz import fuzz
+
+        merged: dict[str, str] = {}
+        # A name the corpus also uses for a place is that place ("Hasakeh" tagged PERSON
+        # in one sentence and GPE in others); places win over people and groups.
+        place_names: dict[str, str] = {}
+        for key, info in sorted(self.entities.items()):
+            if key.startswith(("place:", "loc:", "fac:", "gpe:")):
+                for surface in info.surface:
+                    place_names.setdefault(person_key(surface), key)
+        for key in sorted(self.entities):
+            prefix, _, name = key.partition(":")
+            if prefix in ("person", "org", "loc", "gpe") and name in place_names and place_names[name] != key:
+                merged[key] = place_names[name]
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(self.entities):
+            prefix, _, name = key.partition(":")
+            if prefix in ("person", "org", "loc", "fac") and key not in merged:
+                by_type[prefix].append(key)
+        for prefix, keys in by_type.items():
+            roots: list[str] = []
+            for key in sorted(keys, key=lambda k: (-len(k.split()), k)):
+                name = key.partition(":")[2]
+                match = next((root for root in roots if fuzz.token_sort_ratio(name, root.partition(":")[2]) >= NAME_MATCH), None)
+                if match is None and prefix == "person" and len(name.split()) == 1:
+                    enders = [root for root in roots if root.partition(":")[2].split()[-1] == name]
+                    match = enders[0] if len(enders) == 1 else None
+                if match:
+                    merged[key] = match
+                else:
+                    roots.append(key)
+        return merged
+
+
+def canonical_name(surface: Counter, entity_type: str) -> str:
+    """The name to show: for people the fullest form, otherwise the most used one."""
+    def rank(name: str):
+        words = len(name.split())
+        if entity_type == "PERSON":
+            return (-words, -surface[name], name)
+        return (-surface[name], -words, name)
+
+    return min(surface, key=rank)
