@@ -305,10 +305,8 @@ class Linker:
         for key in self.entities:
             groups[merged.get(key, key)].append(key)
         for root, keys in groups.items():
-            infos = [self.entities[key] for key in keys]
-            surface = sum((info.surface for info in infos), Counter())
-            info = infos[0]
-            entities[root] = {"key": root, "info": info, "surface": surface}
+            surface = sum((self.entities[key].surface for key in keys), Counter())
+            entities[root] = {"key": root, "info": self.entities[root], "surface": surface}
         rows, mention_rows = [], []
         per_entity_articles: dict[str, set] = defaultdict(set)
         per_entity_mentions: Counter = Counter()
