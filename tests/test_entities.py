@@ -114,12 +114,12 @@ def test_gazetteer_index_is_built_once_and_reused():
     assert index.stat().st_mtime_ns == built
 
 
-def test_places_view_feeds_the_map(datasette):
+def test_places_view_feeds_the_map(datasette, built_archive):
     response = asyncio.run(datasette.client.get("/archive/places.json?_shape=array&_size=max"))
-    places = {row["name"]: row for row in response.json()}
-    for name in ("Hasakeh", "Raqqa", "Palmyra", "Ramadi"):
-        assert name in places or any(name in json.loads(p["popup"])["title"] for p in places.values()), name
-    popup = json.loads(places["Hasakeh"]["popup"])
+    places = {row["id"]: row for row in response.json()}
+    for surface in ("Hasakeh", "Raqqa", "Palmyra", "Ramadi", "Damascus", "Idlib"):
+        assert entity(built_archive, surface)["id"] in places, surface
+    popup = json.loads(places[entity(built_archive, "Hasakeh")["id"]]["popup"])
     assert popup["link"].startswith("/archive/entities/") and "mentions" in popup["description"]
     html = asyncio.run(datasette.client.get("/archive/places")).text
     assert "datasette-cluster-map" in html or "cluster-map" in html
