@@ -1,6 +1,6 @@
 # Two commands a newcomer needs (see README):
 #   make serve   set up everything, build archive.db from seeds/, serve it on http://127.0.0.1:8001
-#   make test    set up everything (test extras, Chromium for browser tests) and run the whole suite
+#   make test    set up everything (the test extras) and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -27,8 +27,6 @@ serve: build
 	$(BIN)/datasette archive.db $(DATASETTE_FLAGS) --host 127.0.0.1 --port $(PORT)
 
 test: install
-	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests"; \
-		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium could not be installed: browser tests will fail"; }
 	$(BIN)/python -m pytest
 
 bench: install
