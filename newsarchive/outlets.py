@@ -43,7 +43,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", unidecode(name).lower()).strip("-") or "unknown"
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity, so per-registry caches work
 class Registry:
     outlets: dict[str, Outlet]
     by_key: dict[str, Outlet] = field(default_factory=dict)

@@ -318,16 +318,25 @@ def find_wire(fields: dict, page: Page, body: str, dateline_credit: str | None, 
 
 
 def _wire_credited_in_text(body: str, registry: Registry, rules: PageRules) -> Outlet | None:
+    """The wire credited earliest in the text ("AFP reports", "according to Reuters")."""
     earliest = None
+    for pattern, wire in _credit_patterns(registry, rules):
+        match = pattern.search(body)
+        if match and (earliest is None or match.start() < earliest[0]):
+            earliest = (match.start(), wire)
+    return earliest[1] if earliest else None
+
+
+@lru_cache(maxsize=4)
+def _credit_patterns(registry: Registry, rules: PageRules) -> tuple[tuple[re.Pattern, Outlet], ...]:
+    patterns = []
     for wire in registry.wires():
         names = "|".join(re.escape(alias) for alias in sorted({wire.name, *wire.aliases}, key=len, reverse=True))
-        after = re.compile(rf"\b(?:{names})(?:\s*\([^)]{{1,20}}\))?\s+{rules.credit_after}\b")
-        before = re.compile(rf"\b{rules.credit_before}\s+(?:the\s+)?(?:{names})\b(?!\s+(?:news|newspaper|journalist|reporter|correspondent))")
-        for pattern in (after, before):
-            match = pattern.search(body)
-            if match and (earliest is None or match.start() < earliest[0]):
-                earliest = (match.start(), wire)
-    return earliest[1] if earliest else None
+        patterns.append((re.compile(rf"\b(?:{names})(?:\s*\([^)]{{1,20}}\))?\s+{rules.credit_after}\b"), wire))
+        patterns.append((re.compile(
+            rf"\b{rules.credit_before}\s+(?:the\s+)?(?:{names})\b"
+            rf"(?!\s+(?:news|newspaper|journalist|reporter|correspondent))"), wire))
+    return tuple(patterns)
 
 
 def _strip_copyright(line: str) -> str:
