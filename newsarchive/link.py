@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from unidecode import unidecode
 
-from .actors import actors_by_name, alias_key, generic_alias_table
+from .actors import actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .ids import stable_id
 from .outlets import load_registry
