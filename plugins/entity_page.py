@@ -1,0 +1,193 @@
+"""The entity page: an `entities` row shown as everything the archive knows about it.
+
+Its aliases, a map pin for a place, the articles and sentences that mention it
+(the mention highlighted), the events it takes part in or happened at, what it
+is quoted as saying, and the entities it most often shares a sentence with.
+Events and attributions appear when the archive has those tables.
+
+Text from articles is escaped with markupsafe; the map pin is drawn by a small
+script that reads its coordinates from data- attributes and uses the tile layer
+configured for datasette-cluster-map, so self-hosted tiles apply here too.
+"""
+
+import json
+from urllib.parse import quote
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from markupsafe import Markup, escape
+
+SENTENCE_LIMIT = 300
+NEIGHBOUR_LIMIT = 15
+TILE_LAYER = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_LAYER_OPTIONS = {
+    "maxZoom": 19,
+    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+}
+
+PIN_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  const el = document.getElementById("entity-map");
+  if (!el || !window.datasette || !datasette.leaflet) return;
+  const css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = datasette.leaflet.CSS_URL;
+  document.head.appendChild(css);
+  import(datasette.leaflet.JAVASCRIPT_URL).then(() => {
+    const point = [parseFloat(el.dataset.latitude), parseFloat(el.dataset.longitude)];
+    const map = L.map(el).setView(point, parseInt(el.dataset.zoom, 10));
+    L.tileLayer(el.dataset.tileLayer, JSON.parse(el.dataset.tileLayerOptions)).addTo(map);
+    L.marker(point, {title: el.dataset.name}).addTo(map);
+  });
+});
+"""
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    if view_name != "row" or table != "entities" or request is None:
+        return {}
+
+    async def entity_vars():
+        pk = urlsafe_components(request.url_vars["pks"])[0]
+        return {"entity_page": await entity_context(datasette, database, pk)}
+
+    return entity_vars
+
+
+@hookimpl
+def extra_body_script(view_name, table):
+    if view_name == "row" and table == "entities":
+        return PIN_SCRIPT
+    return None
+
+
+async def rows(db, sql, params=()):
+    return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+def parse_aliases(value):
+    try:
+        aliases = json.loads(value or "[]")
+    except (TypeError, ValueError):
+        return [value]
+    return [str(alias) for alias in aliases] if isinstance(aliases, list) else [str(aliases)]
+
+
+def highlight(text, spans):
+    """The sentence with each (start, end) span wrapped in <mark>, everything escaped."""
+    parts, cursor = [], 0
+    for start, end in sorted(spans):
+        if start is None or start < cursor or end > len(text):
+            continue
+        parts += [escape(text[cursor:start]), Markup("<mark>{}</mark>").format(text[start:end])]
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return Markup("").join(parts)
+
+
+def map_settings(datasette, database, entity):
+    config = datasette.plugin_config("datasette-cluster-map", database=database, table="entities") or {}
+    zoom = {"country": 5, "region": 7}.get(entity.get("geo_precision"), 10)
+    return {
+        "tile_layer": config.get("tile_layer") or TILE_LAYER,
+        "tile_layer_options": json.dumps(config.get("tile_layer_options") or TILE_LAYER_OPTIONS),
+        "zoom": zoom,
+    }
+
+
+async def entity_context(datasette, database, pk):
+    db = datasette.get_database(database)
+    found = await rows(db, "select * from entities where id = ?", [pk])
+    if not found:
+        return None
+    entity = found[0]
+    sentences = await rows(db, """
+        select articles.id as article_id, articles.title, articles.published, sources.name as outlet,
+               sentences.id as sentence_id, sentences.text, mentions.start_char - sentences.start_char as start,
+               mentions.end_char - sentences.start_char as end
+        from mentions
+        join articles on articles.id = mentions.article_id
+        left join sources on sources.id = articles.source_id
+        left join sentences on sentences.id = mentions.sentence_id
+        where mentions.entity_id = ?
+        order by articles.published is null, articles.published, articles.id, sentences.position,
+                 mentions.start_char
+        limit ?""", [pk, SENTENCE_LIMIT])
+    articles, spans = [], {}
+    for row in sentences:
+        if not articles or articles[-1]["id"] != row["article_id"]:
+            articles.append({"id": row["article_id"], "title": row["title"], "published": row["published"],
+                             "outlet": row["outlet"], "sentences": []})
+        if row["text"] is None:
+            continue
+        if row["sentence_id"] not in spans:
+            spans[row["sentence_id"]] = []
+            articles[-1]["sentences"].append((row["text"], spans[row["sentence_id"]]))
+        spans[row["sentence_id"]].append((row["start"], row["end"]))
+    for article in articles:
+        article["sentences"] = [highlight(text, marks) for text, marks in article["sentences"]]
+    datelined = await rows(db, """
+        select articles.id, articles.title, articles.published, sources.name as outlet
+        from articles left join sources on sources.id = articles.source_id
+        where articles.dateline_entity_id = ?
+        order by articles.published is null, articles.published, articles.id""", [pk])
+    neighbours = await rows(db, """
+        select entities.id, entities.name, entities.type,
+               count(distinct other.sentence_id) as sentences, count(distinct other.article_id) as articles
+        from mentions as this
+        join mentions as other on other.sentence_id = this.sentence_id and other.entity_id != this.entity_id
+        join entities on entities.id = other.entity_id
+        where this.entity_id = ?
+        group by entities.id order by sentences desc, articles desc, entities.name limit ?""",
+        [pk, NEIGHBOUR_LIMIT])
+
+    def link(table, row_id):
+        return datasette.urls.row(database, table, str(row_id))
+
+    return {
+        "entity": entity,
+        "aliases": parse_aliases(entity.get("aliases")),
+        "is_place": entity.get("latitude") is not None and entity.get("longitude") is not None,
+        "map": map_settings(datasette, database, entity),
+        "articles": articles,
+        "datelined": datelined,
+        "neighbours": neighbours,
+        "events": await entity_events(db, pk),
+        "attributions": await entity_attributions(db, pk),
+        "link_entity": lambda row_id: link("entities", row_id),
+        "link_article": lambda row_id: link("articles", row_id),
+        "link_mentions": datasette.urls.table(database, "mentions") + f"?entity_id={quote(str(pk))}",
+    }
+
+
+async def entity_names(db, ids):
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    return {row["id"]: row["name"] for row in await rows(db, f"select id, name from entities where id in ({marks})", ids)}
+
+
+async def entity_events(db, pk):
+    """Events with this entity as an actor or as the place; [] without an events table."""
+    if not await db.table_exists("events"):
+        return []
+    roles = [c for c in ("actor1_id", "actor2_id", "location_id") if c in await db.table_columns("events")]
+    if not roles:
+        return []
+    where = " or ".join(f"{column} = :id" for column in roles)
+    date = "event_date" if "event_date" in await db.table_columns("events") else "id"
+    events = await rows(db, f"select * from events where {where} order by {date}, id", {"id": pk})
+    names = await entity_names(db, [event.get(column) for event in events for column in roles])
+    for event in events:
+        for column in ("actor1", "actor2", "location"):
+            event[column + "_name"] = names.get(event.get(column + "_id"))
+    return events
+
+
+async def entity_attributions(db, pk):
+    """What this entity is reported as saying; [] without an attributions table."""
+    if not await db.table_exists("attributions") or "speaker_id" not in await db.table_columns("attributions"):
+        return []
+    return await rows(db, "select * from attributions where speaker_id = ? order by article_id, id", [pk])

@@ -1,0 +1,66 @@
+"""Links from ids to names where Datasette does not make them itself.
+
+Datasette labels foreign keys on table pages, but canned queries, SQL results and
+views show bare ids. There, a column named like a reference (`article_id`,
+`entity_id`, `actor1_id`, ...) becomes a link to that row, labelled with its title
+or name; a `title` or `name` next to an `id` that is that article or entity links
+to its page. On the articles table, `story_id` links to every copy of the story.
+Labels are escaped; links come from datasette.urls, so base_url is respected.
+"""
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+REFERENCES = {
+    "article_id": "articles",
+    "entity_id": "entities",
+    "actor1_id": "entities",
+    "actor2_id": "entities",
+    "location_id": "entities",
+    "speaker_id": "entities",
+    "side_id": "entities",
+    "dateline_entity_id": "entities",
+    "source_id": "sources",
+    "wire_id": "sources",
+}
+LABELS = {"articles": "title", "entities": "name", "sources": "name"}
+NAMED = {"title": "articles", "name": "entities"}
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if value is None:
+        return None
+    if table == "articles" and column == "story_id":
+        href = datasette.urls.table(database, "articles") + "?story_id=" + str(int(value))
+        return Markup('<a href="{}" title="every copy of this story">{}</a>').format(href, value)
+    if column not in REFERENCES and column not in NAMED:
+        return None
+
+    async def link():
+        db = datasette.get_database(database)
+        if table is not None and table not in await db.view_names():
+            return None  # a real table: Datasette labels its foreign keys itself
+        if column in REFERENCES:
+            target, row_id = REFERENCES[column], value
+            label = await lookup(db, target, row_id)
+            if label is None:
+                return None
+            return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(
+                datasette.urls.row(database, target, str(row_id)), label or "(untitled)", row_id)
+        if "id" not in row.keys():
+            return None
+        target, row_id = NAMED[column], row["id"]
+        if await lookup(db, target, row_id) != value:
+            return None
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, target, str(row_id)), value)
+
+    return link
+
+
+async def lookup(db, table, row_id):
+    """The label of a row, '' when it has none, None when there is no such row."""
+    if not await db.table_exists(table):
+        return None
+    found = (await db.execute(f"select {LABELS[table]} from {table} where id = ?", [row_id])).rows
+    return (found[0][0] or "") if found else None
