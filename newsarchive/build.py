@@ -19,6 +19,7 @@ from typing import Callable
 from . import nlp as nlp_stage
 from . import store
 from .gazetteer import default_gazetteer
+from .events import ArticleEvents, extract_events
 from .ids import stable_id
 from .link import ArticleInput, Linker
 from .outlets import Outlet, load_registry
@@ -42,10 +43,12 @@ class BuildReport:
 
     entities: int = 0
     mentions: int = 0
+    events: int = 0
+    attributions: int = 0
 
     def counts(self) -> dict[str, int]:
         return {"articles": self.articles, "sentences": self.sentences, "entities": self.entities,
-                "mentions": self.mentions}
+                "mentions": self.mentions, "events": self.events, "attributions": self.attributions}
 
 
 def cache_path(db: Path) -> Path:
@@ -112,10 +115,8 @@ def build(
     previous = store.read_build_info(db)
     if not rebuild and previous.get("fingerprint") == fingerprint:
         report.up_to_date = True
-        report.articles = int(previous.get("articles", 0))
-        report.sentences = int(previous.get("sentences", 0))
-        report.entities = int(previous.get("entities", 0))
-        report.mentions = int(previous.get("mentions", 0))
+        for name in report.counts():
+            setattr(report, name, int(previous.get(name, 0)))
         report.seconds = time.perf_counter() - started
         return report
 
@@ -186,6 +187,16 @@ def tables_for(articles: list[Article], docs: list) -> dict[str, list[dict]]:
     for row in article_rows:
         row["dateline_entity_id"] = linker.dateline_ids.get(row["id"])
 
+    mentions_by_article = defaultdict(list)
+    for row in mention_rows:
+        mentions_by_article[row["article_id"]].append((row["start_char"], row["end_char"], row["entity_id"]))
+    event_tables = extract_events([
+        ArticleEvents(article.id, doc, sentences_by_article[article.id], article.published, stories[article.id],
+                      (article.source or article.wire).id if (article.source or article.wire) else f"article:{article.id}",
+                      mentions_by_article[article.id])
+        for article, doc in zip(articles, docs)
+    ], entity_rows)
+
     source_rows = [{
         "id": outlet.id,
         "name": outlet.name,
@@ -198,4 +209,4 @@ def tables_for(articles: list[Article], docs: list) -> dict[str, list[dict]]:
         "curated": int(outlet.curated),
     } for outlet in sources.values()]
     return {"sources": source_rows, "articles": article_rows, "sentences": sentence_rows,
-            "entities": entity_rows, "mentions": mention_rows}
+            "entities": entity_rows, "mentions": mention_rows, **event_tables}

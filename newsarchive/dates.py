@@ -125,3 +125,112 @@ def normalize_published(value: str) -> str | None:
     if parsed.tzinfo is not None and parsed.utcoffset() == timedelta(0) and value.endswith("Z"):
         parsed = parsed.astimezone(timezone.utc)
     return parsed.isoformat()
+
+
+# ---- dates of events, as a sentence words them ----------------------------------
+
+MONTH_NUMBER = {name.lower(): number for number, name in enumerate(MONTHS, 1)}
+MONTH_NUMBER.update({name[:3].lower(): number for name, number in list(MONTH_NUMBER.items())})
+MONTH_NUMBER["sept"] = 9
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+((?:19|20)\d{{2}}))?", re.I)
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+((?:19|20)\d{{2}}))?", re.I)
+MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?((?:19|20)\d{{2}})\b", re.I)
+MONTH_ALONE = re.compile(rf"^(?:(?:early|mid|late|in|since|until|by|the\s+end\s+of|the\s+start\s+of)[\s-]+)*{_MONTH}$", re.I)
+WEEKDAY = re.compile(rf"\b(last\s+)?{_WEEKDAY}\b", re.I)
+YEAR_ALONE = re.compile(r"^(?:in\s+)?((?:19|20)\d{2})$", re.I)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    iso: str  # YYYY-MM-DD for day and week (the week's Monday), YYYY-MM for month, YYYY for year
+    precision: str  # day, week, month or year
+
+
+def resolve_event_date(expression: str, published: str | None) -> EventDate | None:
+    """The date a sentence's date expression refers to, given the article's published date.
+
+    "Wednesday" in an article of Thursday 4 June 2015 is 2015-06-03; "last month" is
+    2015-05 (month); "May 30" is 2015-05-30. A weekday is the latest such day on or
+    before publication. Without a published date only expressions that carry their
+    year resolve; the rest are None, never guessed.
+    """
+    text = " ".join(expression.lower().replace("’", "'").split())
+    anchor = _published_day(published)
+
+    for pattern, day_group, month_group in ((MONTH_DAY, 2, 1), (DAY_MONTH, 1, 2)):
+        match = pattern.search(text)
+        if match:
+            month, day_ = MONTH_NUMBER[_month_key(match.group(month_group))], int(match.group(day_group))
+            year = int(match.group(3)) if match.group(3) else None
+            return _day_in_year(year, month, day_, anchor)
+    match = MONTH_YEAR.search(text)
+    if match:
+        return EventDate(f"{int(match.group(2)):04d}-{MONTH_NUMBER[_month_key(match.group(1))]:02d}", "month")
+    match = YEAR_ALONE.match(text)
+    if match:
+        return EventDate(match.group(1), "year")
+    if anchor is None:
+        return None
+    if re.search(r"\byesterday\b", text):
+        return EventDate((anchor - timedelta(days=1)).isoformat(), "day")
+    if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", text):
+        return EventDate(anchor.isoformat(), "day")
+    match = WEEKDAY.search(text)
+    if match:
+        wanted = WEEKDAYS.index(match.group(2).capitalize())
+        back = (anchor.weekday() - wanted) % 7
+        if match.group(1) and back == 0:
+            back = 7
+        return EventDate((anchor - timedelta(days=back)).isoformat(), "day")
+    if re.search(r"\blast month\b", text):
+        first = anchor.replace(day=1) - timedelta(days=1)
+        return EventDate(f"{first.year:04d}-{first.month:02d}", "month")
+    if re.search(r"\b(this|earlier this) month\b", text):
+        return EventDate(f"{anchor.year:04d}-{anchor.month:02d}", "month")
+    if re.search(r"\blast week\b", text):
+        return EventDate((anchor - timedelta(days=anchor.weekday() + 7)).isoformat(), "week")
+    if re.search(r"\b(this|earlier this) week\b", text):
+        return EventDate((anchor - timedelta(days=anchor.weekday())).isoformat(), "week")
+    if re.search(r"\blast year\b", text):
+        return EventDate(f"{anchor.year - 1:04d}", "year")
+    if re.search(r"\bthis year\b", text):
+        return EventDate(f"{anchor.year:04d}", "year")
+    match = MONTH_ALONE.match(text)
+    if match:
+        month = MONTH_NUMBER[_month_key(match.group(1))]
+        year = anchor.year if month <= anchor.month else anchor.year - 1
+        return EventDate(f"{year:04d}-{month:02d}", "month")
+    return None
+
+
+def _month_key(word: str) -> str:
+    word = word.lower().rstrip(".")
+    return word if word in MONTH_NUMBER else word[:3]
+
+
+def _published_day(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _day_in_year(year: int | None, month: int, day_: int, anchor: date | None) -> EventDate | None:
+    """A day and month, in the stated year or else the one that puts it at most a week after publication."""
+    if year is None:
+        if anchor is None:
+            return None
+        year = anchor.year
+        try:
+            if date(year, month, day_) > anchor + timedelta(days=7):
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        return EventDate(date(year, month, day_).isoformat(), "day")
+    except ValueError:
+        return None

@@ -1,6 +1,9 @@
-"""Score a built archive's entities against the hand annotations in tests/fixtures/gold_entities.json.
+"""Score a built archive's entities and events against the hand annotations in tests/fixtures/.
 
     python -m tests.evaluation archive.db
+
+Entities are scored against gold_entities.json (below); events against
+gold_events.json (see evaluate_events).
 
 Matching is by surface form: an archive entity matches a gold entity of the
 same type when one of its aliases is one of the gold aliases (case and a leading
@@ -114,9 +117,131 @@ def evaluate(db: Path, gold_path: Path = GOLD) -> dict:
     }
 
 
+GOLD_EVENTS = Path(__file__).resolve().parent / "fixtures" / "gold_events.json"
+EVENT_FIELDS = ("event_type", "sub_event_type", "actor1", "actor2", "location", "date", "fatalities")
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').replace("\xa0", " ").lower().split())
+
+
+def evaluate_events(db: Path, gold_path: Path = GOLD_EVENTS, entity_gold: Path = GOLD) -> dict:
+    """Score the archive's events against gold_events.json.
+
+    An archive event matches a gold event of the same file when the gold evidence
+    (or one of its other_evidence passages) lies in the event's sentence or the
+    sentence in it. Detection precision is the share of archive events that match
+    a gold event; recall the share of gold events matched. For each field, on
+    matched events: precision is the share of stated (non-NULL) archive values
+    that equal the gold value, recall the share of stated gold values the archive
+    gives. Actors and places are compared as entities: a gold name matches an
+    archive entity that has one of the gold entity's aliases; a location also
+    matches the gold sub-locations. A gold event whose dates need a published date
+    the page does not give (needs_published_date) expects NULL.
+    """
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))["events"]
+    gold_entities = json.loads(entity_gold.read_text(encoding="utf-8"))["entities"]
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        events = [dict(row) for row in connection.execute(
+            "select events.*, articles.file, sentences.text as sentence from events"
+            " join articles on articles.id = events.article_id join sentences on sentences.id = events.sentence_id")]
+        entities = {row["id"]: row for row in map(dict, connection.execute("select id, name, aliases from entities"))}
+
+    alias_ids = defaultdict(set)
+    for entity_id, row in entities.items():
+        for alias in {*json.loads(row["aliases"]), row["name"]}:
+            alias_ids[norm(alias)].add(entity_id)
+    ids_of = {}
+    for entity in gold_entities:
+        names = {entity["name"], *entity["aliases"], *entity.get("descriptive_mentions", [])}
+        ids_of[entity["name"]] = set().union(*(alias_ids.get(norm(n), set()) for n in names))
+
+    def entity_ok(predicted, names) -> bool:
+        return predicted is not None and any(predicted in ids_of.get(name, set()) for name in names if name)
+
+    def expected(g: dict, name: str):
+        if name == "date":
+            return None if g.get("needs_published_date") else g["event_date"]
+        if name == "location":
+            return g["location"]
+        return g[name]
+
+    def agrees(p: dict, g: dict, name: str) -> bool:
+        if name in ("actor1", "actor2"):
+            return entity_ok(p[name + "_id"], [g[name]])
+        if name == "location":
+            return entity_ok(p["location_id"], [g["location"], *g.get("sub_locations", [])])
+        if name == "date":
+            return p["event_date"] == expected(g, "date")
+        return p[name] == g[name]
+
+    def predicted(p: dict, name: str):
+        return p[{"actor1": "actor1_id", "actor2": "actor2_id", "location": "location_id", "date": "event_date"}.get(name, name)]
+
+    def shown(value, name):
+        return entities[value]["name"] if name in ("actor1", "actor2", "location") and value in entities else value
+
+    matches = defaultdict(list)  # archive event index -> gold indexes
+    for e, event in enumerate(events):
+        sentence = squash(event["sentence"])
+        for g, item in enumerate(gold):
+            if item["file"] != event["file"]:
+                continue
+            passages = [squash(x) for x in (item["evidence"], *item.get("other_evidence", []))]
+            if any(x in sentence or sentence in x for x in passages):
+                matches[e].append(g)
+    # A sentence reporting two gold events is scored against the one it agrees with most.
+    best = {e: max(gs, key=lambda g: sum(agrees(events[e], gold[g], f) for f in EVENT_FIELDS)) for e, gs in matches.items()}
+    matched_gold = {g for gs in matches.values() for g in gs}
+
+    fields = {}
+    for name in EVENT_FIELDS:
+        stated = [e for e in best if predicted(events[e], name) is not None]
+        right = [e for e in stated if agrees(events[e], gold[best[e]], name)]
+        gold_stated = [g for g, item in enumerate(gold) if expected(item, name) is not None]
+        found = [g for g in gold_stated if any(best.get(e) == g and agrees(events[e], gold[g], name) for e in best)]
+        fields[name] = {
+            "precision": round(len(right) / len(stated), 3) if stated else None,
+            "recall": round(len(found) / len(gold_stated), 3) if gold_stated else None,
+            "stated": len(stated), "gold": len(gold_stated),
+        }
+    sides_right = sides_gold = 0
+    with sqlite3.connect(db) as connection:
+        for e, g in best.items():
+            split = gold[g].get("fatalities_by_side")
+            if not split:
+                continue
+            sides_gold += len(split)
+            rows = connection.execute("select side_id, count from event_fatalities where event_id = ?", (events[e]["id"],)).fetchall()
+            sides_right += sum(1 for name, count in split.items() if any(c == count and entity_ok(s, [name]) for s, c in rows))
+
+    real = defaultdict(set)
+    for e, g in best.items():
+        real[gold[g]["real_event"]].add(events[e]["cluster_id"])
+    multi = [slug for slug in {item["real_event"] for item in gold}
+             if len({item["file"] for item in gold if item["real_event"] == slug}) > 1]
+    return {
+        "gold_events": len(gold),
+        "archive_events": len(events),
+        "precision": round(len(matches) / len(events), 3) if events else 0.0,
+        "recall": round(len(matched_gold) / len(gold), 3),
+        "fields": fields,
+        "fatality_sides": {"gold": sides_gold, "right": sides_right},
+        "clusters": {"real_events_in_several_articles": len(multi),
+                     "kept_in_one_cluster": sum(1 for slug in multi if len(real.get(slug, ())) == 1)},
+        "missed": [f"{item['id']}: {item['evidence'][:70]}" for g, item in enumerate(gold) if g not in matched_gold],
+        "spurious": [f"{events[e]['file'][:3]} {events[e]['sub_event_type']}: {events[e]['sentence'][:70]}"
+                     for e in range(len(events)) if e not in matches],
+        "wrong": [f"{gold[g]['id']} {name}: {shown(predicted(events[e], name), name)!r} for {expected(gold[g], name)!r}"
+                  for e, g in sorted(best.items(), key=lambda x: x[1]) for name in EVENT_FIELDS
+                  if predicted(events[e], name) is not None and not agrees(events[e], gold[g], name)],
+    }
+
+
 def main() -> None:
     db = Path(sys.argv[1] if len(sys.argv) > 1 else "archive.db")
-    print(json.dumps(evaluate(db), indent=2, ensure_ascii=False))
+    print(json.dumps({"entities": evaluate(db), "events": evaluate_events(db)}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,895 @@
+"""The events stage: who did what to whom, where and when, read off the dependency parse.
+
+Triggers are found by spaCy's DependencyMatcher, with patterns built from the
+verb and noun lexicon in data/event_verbs.yml ("seize", "take over", "drop barrel
+bombs", "clashes", "air raid"). For each trigger the parse gives the roles: the
+subject (or passive agent) is actor1, the object actor2 or the place, preposition
+objects the place ("in Hasakeh") or the other side ("against ISIS", "with regime
+troops"). Roles are filled with the entities the link stage found in those words,
+so actors and locations are entity ids. A sentence's date expression is resolved
+against the article's published date (dates.resolve_event_date); casualty numbers
+attached to fatal words become the event's fatalities, with the split by side.
+
+Events that several articles report are grouped into clusters (one real-world
+event, and how many sources report it), and every "X said", "told AFP",
+"according to X" becomes an attribution: who claimed what, in which sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .dates import resolve_event_date
+from .ids import stable_id
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
+PLACE_TYPES = ("GPE", "LOC", "FAC")
+SUBJECTS = ("nsubj", "csubj")
+# Two events of one story are the same report when their sentences are this alike
+# (rapidfuzz ratio): the AFP copies reword little ("ISIS" -> "Daesh"), while two
+# different events of one story share far less.
+SAME_SENTENCE = 75
+
+
+# ---- the lexicon --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, list[dict]]  # lemma -> entries, most specific first
+    forms: dict[str, str]  # surface form -> lemma, for words the model mis-lemmatises
+    nouns: dict[str, list[dict]]
+    words: dict[str, frozenset[str]]  # the word lists (fatal_words, light_verbs...)
+    side_words: dict[str, frozenset[str]]
+    platforms: dict[str, str]  # weapon or platform lemma -> sub-type, for battles fought with it
+    speech_verbs: frozenset[str]
+    speaker_pronouns: frozenset[str]
+    sub_event_types: dict[str, str]  # sub-type -> event type
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = yaml.safe_load((DATA / "event_verbs.yml").read_text(encoding="utf-8"))
+    cues = yaml.safe_load((DATA / "attribution_cues.yml").read_text(encoding="utf-8"))
+
+    def specificity(entry: dict) -> int:
+        return -(bool(entry.get("particle")) + bool(entry.get("prep")) + 2 * bool(entry.get("requires_object_lemma")))
+
+    verbs: dict[str, list[dict]] = defaultdict(list)
+    forms: dict[str, str] = {}
+    for entry in data["verbs"]:
+        verbs[entry["lemma"].lower()].append(entry)
+        for form in entry.get("forms") or ():
+            forms[form.lower()] = entry["lemma"].lower()
+    nouns: dict[str, list[dict]] = defaultdict(list)
+    for entry in data["nouns"]:
+        nouns[entry["lemma"].lower()].append(entry)
+    lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
+             "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals")
+    return Lexicon(
+        verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
+        forms=forms,
+        nouns={lemma: sorted(entries, key=lambda e: not e.get("modifier")) for lemma, entries in nouns.items()},
+        words={name: frozenset(data[name]) for name in lists},
+        side_words={side: frozenset(words) for side, words in data["side_words"].items()},
+        platforms=data["platforms"],
+        speech_verbs=frozenset(cues["speech_verbs"]),
+        speaker_pronouns=frozenset(cues["speaker_pronouns"]),
+        sub_event_types={sub: event for event, subs in data["event_types"].items() for sub in subs},
+    )
+
+
+def trigger_matcher(vocab):
+    """A DependencyMatcher for every verb and noun of the lexicon ("take" + "over" as one trigger)."""
+    from spacy.matcher import DependencyMatcher
+
+    table = lexicon()
+    matcher = DependencyMatcher(vocab)
+    plain_verbs = sorted(table.verbs)
+    matcher.add("VERB", [[{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": plain_verbs}, "POS": {"IN": ["VERB", "ADJ"]}}}],
+                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.forms)}}}]])
+    # The small model tags a sentence-initial "Fighting" or "capture" as a verb now and
+    # then; in a noun's position (subject, object) it is the noun.
+    nominal = ["nsubj", "nsubjpass", "csubj", "dobj", "pobj", "conj", "appos", "attr"]
+    matcher.add("NOUN", [[{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(table.nouns)}, "POS": "NOUN"}}],
+                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.nouns)}, "POS": "NOUN"}}],
+                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.nouns)}, "DEP": {"IN": nominal}}}]])
+    return matcher
+
+
+# ---- what the stage reads ------------------------------------------------------
+
+
+@dataclass
+class ArticleEvents:
+    """What the events stage needs of one article."""
+
+    id: int
+    doc: object  # spacy Doc of the body
+    sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
+    published: str | None
+    story_id: int
+    outlet: str  # who published it, for counting sources ("article:<id>" when unknown)
+    mentions: list[tuple[int, int, int]]  # (start_char, end_char, entity id)
+
+
+@dataclass
+class Event:
+    article_id: int
+    trigger: object  # the spaCy token
+    event_type: str
+    sub_event_type: str
+    actor1: int | None = None
+    actor2: int | None = None
+    location: int | None = None
+    sub_location: int | None = None
+    date: str | None = None
+    precision: str | None = None
+    date_text: str | None = None
+    fatalities: int | None = None
+    sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
+    specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
+    sentence_id: int = 0
+    attributed_to: int | None = None
+    evidence: str = ""
+
+    def said_little(self) -> bool:
+        """Nothing but the trigger word: no actor, place, date, toll or telling construction."""
+        return not (self.actor1 or self.actor2 or self.location or self.date or self.fatalities or self.specific)
+
+
+class EventExtractor:
+    def __init__(self, entities: dict[int, dict]):
+        self.entities = entities  # entity id -> entity row
+        self.table = lexicon()
+        self.matcher = None
+        # Per article: token index -> entity id, the article's state forces, its main place.
+        self.token_entity: dict[int, int] = {}
+        self.state_actor: int | None = None
+        self.focus: int | None = None
+        self.published: str | None = None
+        # "pro-regime", "pro-government", or "pro-" and the surname of a person in the archive ("pro-Assad").
+        surnames = sorted({re.escape(row["name"].split()[-1].lower()) for row in entities.values()
+                           if row["type"] == "PERSON" and len(row["name"].split()) > 1})
+        self.pro_state = re.compile(r"\bpro\s*-\s*(" + "|".join(["regime", "government", *surnames]) + r")\b")
+
+    # ---- one article ------------------------------------------------------------
+
+    def article(self, article: ArticleEvents) -> tuple[list[Event], list[dict]]:
+        """The article's events and attribution rows."""
+        doc = article.doc
+        if self.matcher is None:
+            self.matcher = trigger_matcher(doc.vocab)
+        self.token_entity = self._token_entities(doc, article.mentions)
+        self.focus = self._most_mentioned(article.mentions, lambda e: self._is_place(e) and
+                                          self.entities[e].get("geo_precision") in ("exact", "region"))
+        self.state_actor = self._most_mentioned(article.mentions,
+                                                lambda e: self.entities[e].get("kind") in self.table.words["state_kinds"])
+        self.published = article.published
+        sentence_ids = {start: sid for start, _, sid in article.sentences}
+        triggers = defaultdict(list)
+        for _, (token_index,) in self.matcher(doc):
+            triggers[doc[token_index].sent.start].append(doc[token_index])
+        events, attributions = [], []
+        last_speaker: int | None = None
+        for sent in doc.sents:
+            sentence_id = self._sentence_id(sent, article.sentences, sentence_ids)
+            if sentence_id is None:
+                continue
+            said, last_speaker = self._attributions(sent, last_speaker)
+            for speaker_id, speaker, claim, cue in said:
+                attributions.append({
+                    "id": stable_id("attribution", article.id, sentence_id, cue, speaker, claim),
+                    "article_id": article.id, "sentence_id": sentence_id, "speaker_id": speaker_id,
+                    "speaker": speaker, "claim": claim, "cue": cue,
+                })
+            found = [e for e in (self._event(t, article.id) for t in sorted(set(triggers[sent.start]), key=lambda t: t.i)) if e]
+            found = self._merge_nested(found)
+            self._fatalities(sent, found)
+            speaker = next((s for s, *_ in said if s), None)
+            for event in found:
+                if event.said_little():
+                    continue
+                event.sentence_id = sentence_id
+                event.attributed_to = speaker
+                event.evidence = sent.text.strip()
+                self._place(event, sent)
+                events.append(event)
+        return events, attributions
+
+    @staticmethod
+    def _sentence_id(sent, sentences, by_start) -> int | None:
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        if start in by_start:
+            return by_start[start]
+        for s_start, s_end, sid in sentences:
+            if s_start <= start < s_end:
+                return sid
+        return None
+
+    @staticmethod
+    def _token_entities(doc, mentions) -> dict[int, int]:
+        """token index -> entity id, for tokens inside a mention."""
+        by_token = {}
+        for start, end, entity_id in mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                for token in span:
+                    by_token[token.i] = entity_id
+        return by_token
+
+    def _most_mentioned(self, mentions, wanted) -> int | None:
+        counts = Counter(entity_id for _, _, entity_id in mentions if wanted(entity_id))
+        return min(counts, key=lambda e: (-counts[e], e)) if counts else None
+
+    # ---- triggers and roles -----------------------------------------------------
+
+    def _event(self, trigger, article_id) -> Event | None:
+        if self._not_realis(trigger):
+            return None
+        if trigger.pos_ == "NOUN" or trigger.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and trigger.lower_ in self.table.nouns:
+            return self._noun_event(trigger, article_id)
+        return self._verb_event(trigger, article_id)
+
+    def _not_realis(self, trigger) -> bool:
+        """Negated, hedged, conditional or only intended ("did not advance", "could fall", "If ISIS seizes",
+        "an offensive to capture")."""
+        words = self.table.words
+        token = trigger
+        for _ in range(3):
+            children = list(token.children)
+            if any(c.dep_ == "neg" for c in children):
+                return True
+            if any(c.dep_ == "aux" and c.lower_ in words["hedge_modals"] for c in children):
+                return True
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
+                return True
+            if token.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in children):
+                if token.head is token or token.head.lemma_.lower() not in words["realis_heads"]:
+                    return True
+            if token.dep_ in ("xcomp", "conj") and token.head is not token:
+                token = token.head
+                continue
+            break
+        return False
+
+    def _verb_event(self, verb, article_id) -> Event | None:
+        lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())
+        children = list(verb.children)
+        particle = next((c.lower_ for c in children if c.dep_ == "prt"), None)
+        passive = any(c.dep_ == "nsubjpass" for c in children) or any(
+            c.dep_ == "auxpass" and c.i not in self.token_entity for c in children)
+        subject = self._subject(verb, passive)
+        if subject is not None and subject.lemma_.lower() in self.table.nouns:
+            return None  # "clashes took place", "air strikes have destroyed": the noun is the event
+        obj = next((c for c in children if c.dep_ in (("nsubjpass",) if passive else ("dobj",))), None)
+        if obj is None and not passive:
+            obj = next((c for c in children if c.dep_ in ("attr", "oprd")), None)
+        entry, prep_object = self._verb_entry(lemma, verb, particle, obj)
+        if entry is None or entry.get("attribution"):
+            return None
+        target = prep_object if prep_object is not None else obj
+        if entry.get("inverted"):
+            subject, target = prep_object, subject
+        actor1 = self._actor(subject)
+        actor2 = self._actor(target)
+        if actor2 is None:
+            actor2 = next((self._actor(self._pobj(c), own_only=True) for c in children
+                           if c.dep_ == "prep" and c.lower_ in ("against", "on", "with") and self._pobj(c) is not None), None)
+        location = self._place_in(target)
+        sub_type, hinted = self._hinted_sub_type(entry, subject, target, verb)
+        if entry.get("weak") and not hinted and not (actor1 and self._is_named_actor(actor1)) and not (
+                actor2 and self._is_named_actor(actor2)):
+            return None
+        if self._kills_cumulatively(verb):
+            return None
+        event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id)
+        event.specific = hinted or bool(entry.get("requires_object_lemma"))
+        return event
+
+    def _verb_entry(self, lemma, verb, particle, obj):
+        """The most specific lexicon entry whose particle, preposition and object fit; with the prep's object."""
+        for entry in self.table.verbs.get(lemma, ()):
+            if (entry.get("particle") or None) != (particle if entry.get("particle") else None):
+                continue
+            required = entry.get("requires_object_lemma")
+            if required and not (obj is not None and self._has_lemma(obj, required)):
+                continue
+            prep_object = None
+            if entry.get("prep"):
+                holders = [verb] + ([obj] if obj is not None else [])
+                prep_object = next((self._pobj(c) for h in holders for c in h.children
+                                    if c.dep_ in ("prep", "agent") and c.lower_ == entry["prep"] and self._pobj(c) is not None), None)
+                if prep_object is None:
+                    continue
+            elif entry["object"] in ("territory", "target", "actor") and obj is None:
+                prep_object = next((self._pobj(c) for c in verb.children
+                                    if c.dep_ == "prep" and c.lower_ in ("on", "against", "into", "to", "towards", "toward")
+                                    and self._pobj(c) is not None), None)
+                if entry.get("weak") and prep_object is None:
+                    continue
+            return entry, prep_object
+        return None, None
+
+    @staticmethod
+    def _has_lemma(token, lemmas) -> bool:
+        words = {token.lemma_.lower(), token.lower_}
+        words.update(c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                words.update(p.lemma_.lower() for p in prep.children if p.dep_ == "pobj")
+        return bool(words & set(lemmas))
+
+    @staticmethod
+    def _pobj(prep):
+        return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+
+    def _subject(self, verb, passive):
+        """Who acted: the subject, the passive agent, or the subject of the verb this one hangs from."""
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            return self._pobj(agent)
+        token = verb
+        for _ in range(4):
+            subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+            if subject is None:
+                # The small model reads a sentence-initial "IS" as a verb ("IS began"): an actor
+                # named right before the verb is its subject.
+                subject = next((c for c in token.lefts if c.i in self.token_entity and c.dep_ in ("aux", "auxpass", "npadvmod")
+                                and self._is_actor(self.token_entity[c.i])), None)
+            if subject is not None:
+                if subject.tag_ == "WDT" or subject.lower_ in ("that", "which", "who"):
+                    return token.head if token.dep_ == "relcl" else None
+                return subject
+            if token.dep_ == "relcl":
+                return token.head
+            if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+                token = token.head
+                continue
+            return None
+        return None
+
+    def _noun_event(self, noun, article_id) -> Event | None:
+        entry, specific = self._noun_entry(noun)
+        if entry is None:
+            return None
+        words = self.table.words
+        actor1 = actor2 = location = None
+        possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+        actor1 = self._actor(possessor)
+        actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
+                                 and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
+                                 and not c.lower_.startswith("anti")), None)
+        light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
+        if light is not None:
+            actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
+        for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
+            pobj = self._pobj(prep)
+            if pobj is None:
+                continue
+            word = prep.lower_
+            if word == "between":
+                found = [a for a in (self._actor(s, own_only=True) for s in [pobj, *pobj.conjuncts]) if a]
+                if found:
+                    actor1 = actor1 or found[0]
+                    actor2 = actor2 or (found[1] if len(found) > 1 else None)
+                for against in (c for c in pobj.subtree if c.dep_ == "prep" and c.lower_ == "against"):
+                    actor2 = actor2 or self._actor(self._pobj(against))
+            elif word in ("against", "with", "on", "by", "of") and self._actor(pobj, own_only=True):
+                if word in ("by", "of"):
+                    actor1 = actor1 or self._actor(pobj, own_only=True)
+                else:
+                    actor2 = actor2 or self._actor(pobj, own_only=True)
+            if word in words["location_preps"]:
+                location = location or self._place_in(pobj)
+        if entry.get("weak") and not (actor1 or actor2):
+            return None
+        event = self._classified(entry, entry["sub_event_type"], actor1, actor2, location, noun, article_id,
+                                 date_scope=light)
+        event.specific = specific
+        return event
+
+    def _noun_entry(self, noun) -> tuple[dict | None, bool]:
+        entries = self.table.nouns.get(noun.lemma_.lower()) or self.table.nouns.get(noun.lower_)
+        for entry in entries or ():
+            modifier = entry.get("modifier")
+            if modifier is None or self._has_lemma(noun, [modifier]):
+                return entry, modifier is not None
+        return None, False
+
+    def _hinted_sub_type(self, entry, subject, target, verb) -> tuple[str, bool]:
+        """The sub-type the words around the verb call for ("suicide bombers struck", "shelled with mortars")."""
+        instruments = [self._pobj(c) for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+        holders = ((entry.get("subject_lemma_hint"), [subject, *instruments]), (entry.get("object_lemma_hint"), [target]),
+                   (self.table.platforms, [subject, *instruments]))
+        for hints, tokens in holders:
+            for token in tokens:
+                if not hints or token is None:
+                    continue
+                words = [token.lemma_.lower()] + [c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")]
+                for lemma, sub_type in hints.items():
+                    if lemma in words:
+                        if hints is self.table.platforms and entry["event_type"] != "Battles":
+                            continue
+                        return sub_type, True
+        return entry["sub_event_type"], False
+
+    def _classified(self, entry, sub_type, actor1, actor2, location, trigger, article_id, date_scope=None) -> Event:
+        words = self.table.words
+        actor1_kind = self.entities[actor1].get("kind") if actor1 else None
+        if sub_type == entry["sub_event_type"]:
+            if actor1_kind in words["state_kinds"] and entry.get("government_sub_event_type"):
+                sub_type = entry["government_sub_event_type"]
+            elif actor1_kind and actor1_kind not in words["state_kinds"] and entry.get("nonstate_sub_event_type"):
+                sub_type = entry["nonstate_sub_event_type"]
+        # ACLED's Attack is violence against civilians; against an armed actor it is a battle.
+        if sub_type == "Attack" and actor2 and self.entities[actor2].get("kind") in ("armed group", "state forces", "militia", "security forces"):
+            sub_type = "Armed clash"
+        event = Event(article_id, trigger, self.table.sub_event_types.get(sub_type, entry["event_type"]), sub_type,
+                      actor1=actor1, actor2=actor2 if actor2 != actor1 else None, location=location)
+        found = self._date_for(trigger) or (self._date_for(date_scope) if date_scope is not None else None)
+        if found:
+            event.date, event.precision, event.date_text = found
+        return event
+
+    # ---- arguments to entities ----------------------------------------------------
+
+    def _is_actor(self, entity_id) -> bool:
+        entity = self.entities[entity_id]
+        return entity["type"] in ("ORG", "PERSON", "NORP") or (entity["type"] == "GPE" and entity.get("geo_precision") == "country")
+
+    def _is_named_actor(self, entity_id) -> bool:
+        return self.entities[entity_id]["type"] in ("ORG", "PERSON")
+
+    def _is_place(self, entity_id) -> bool:
+        return self.entities[entity_id]["type"] in PLACE_TYPES
+
+    def _actor(self, token, own_only=False) -> int | None:
+        """The actor an argument names, most direct evidence first.
+
+        The entity on the head word ("ISIS", "the Kurds", "Iran"); a name beside it
+        ("Syria's opposition National Coalition", "ISIS shock troops"); words for state
+        forces ("regime helicopters", "troops loyal to ...", "pro-government
+        militias"), which are the article's state forces; then a named group or
+        person anywhere in the phrase, outside relative clauses.
+        """
+        if token is None:
+            return None
+        entity = self.token_entity.get(token.i)
+        if entity is not None and self._is_actor(entity):
+            return entity
+        beside = [c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "poss", "amod")]
+        for candidate in beside:
+            entity = self.token_entity.get(candidate.i)
+            if entity is not None and self._is_named_actor(entity) and not candidate.lower_.startswith("anti"):
+                return entity
+        if self.state_actor and self._names_state_forces(token):
+            return self.state_actor
+        if own_only:
+            return None
+        skip = {t.i for c in token.children if c.dep_ in ("relcl", "acl", "advcl") for t in c.subtree}
+        for candidate in token.subtree:
+            entity = self.token_entity.get(candidate.i)
+            if candidate.i not in skip and entity is not None and self._is_named_actor(entity) and not candidate.lower_.startswith("anti"):
+                return entity
+        return None
+
+    def _names_state_forces(self, token) -> bool:
+        """"regime helicopters", "government troops", "soldiers", "pro-Assad warplanes", "pro-regime forces"."""
+        state = self.table.side_words["state"]
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        if token.lemma_.lower() in state or any(c.lemma_.lower() in state for c in modifiers):
+            return True
+        text = " ".join(c.text for c in token.lefts).lower()
+        return bool(self.pro_state.search(text))
+
+
+    def _place_in(self, token) -> int | None:
+        """The most specific place an argument names (a town over its country)."""
+        if token is None:
+            return None
+        places = [self.token_entity[t.i] for t in token.subtree if t.i in self.token_entity and self._is_place(self.token_entity[t.i])]
+        places = list(dict.fromkeys(places))
+        if not places:
+            return None
+        local = [p for p in places if self.entities[p].get("geo_precision") != "country"]
+        return (local or places)[0]
+
+    def _place(self, event: Event, sent) -> None:
+        """Settle where: the argument's place, else a place in the trigger's phrases, else in the sentence.
+
+        A country stands for the article's main town when that town is in it ("posts in
+        northeastern Syria" in a story about Hasakah). A place GeoNames lacks (a
+        neighbourhood) is kept as sub_location and the event placed at the town the
+        sentence or the article is about.
+        """
+        def places(tokens, precisions):
+            return [self.token_entity[t.i] for t in tokens if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
+                    and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions]
+
+        if event.location is None:
+            event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
+        if event.location is None or self.entities[event.location].get("geo_precision") == "country":
+            local = places(sent, ("exact", "region", None))
+            if local:
+                event.location = local[0]
+            elif event.location is not None and self.focus is not None and \
+                    self.entities[self.focus].get("country_code") == self.entities[event.location].get("country_code"):
+                event.location = self.focus
+        if event.location is not None and self.entities[event.location].get("latitude") is None:
+            geocoded = places(sent, ("exact", "region"))
+            event.sub_location = event.location
+            event.location = geocoded[0] if geocoded else self.focus
+
+    # ---- merging, dates, casualties ----------------------------------------------
+
+    def _merge_nested(self, events: list[Event]) -> list[Event]:
+        """A trigger inside another's phrase is the same event ("advanced ... after fighting with X",
+        "launched raids ..., targeting the highway"); the more specific sub-type wins."""
+        kept: list[Event] = []
+        for event in events:
+            outer = next((k for k in kept if event.trigger.i in {t.i for t in k.trigger.subtree}
+                          and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
+                          and k.event_type == event.event_type), None)
+            if outer is None:
+                kept.append(event)
+                continue
+            if event.specific and not outer.specific:
+                outer.sub_event_type, outer.specific = event.sub_event_type, True
+            outer.actor2 = outer.actor2 or (event.actor2 if event.actor2 != outer.actor1 else None) or (
+                event.actor1 if event.actor1 != outer.actor1 else None)
+            outer.actor1 = outer.actor1 or event.actor1
+            outer.location = outer.location or event.location
+            if outer.date is None and event.date:
+                outer.date, outer.precision, outer.date_text = event.date, event.precision, event.date_text
+        return kept
+
+    def _date_for(self, trigger):
+        """(iso, precision, text) of the date expression in the trigger's own phrase, if any."""
+        subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
+        for ent in trigger.sent.ents:
+            if ent.label_ not in ("DATE", "TIME") or not any(t.i in subtree for t in ent):
+                continue
+            before = trigger.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            if before in ("since", "until", "for") or ent.text.lower().startswith(("since", "the past", "the last")):
+                continue
+            resolved = resolve_event_date(ent.text, self.published)
+            if resolved:
+                return resolved.iso, resolved.precision, ent.text
+        return None
+
+    def _speech_parts(self, trigger) -> set[int]:
+        """Tokens of speech clauses under the trigger ("..., a source told AFP on Wednesday")."""
+        parts = set()
+        for token in trigger.subtree:
+            if token is not trigger and token.pos_ == "VERB" and token.lemma_.lower() in self.table.speech_verbs:
+                parts.update(t.i for t in token.subtree)
+        return parts
+
+    def _fatalities(self, sent, events: list[Event]) -> None:
+        """Deaths reported in the sentence, added to the event they belong to, with the split by side."""
+        words = self.table.words
+        counts = []  # (number token, counted noun, total-holder or None)
+        for token in sent:
+            if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+                continue
+            value = _number(token)
+            if value is None or (1900 <= value <= 2100 and token.ent_type_ != "CARDINAL"):
+                continue
+            noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
+            if token.dep_ == "quantmod" and token.head.like_num:
+                continue
+            if not self._is_fatal(noun):
+                continue
+            counts.append((token, noun, value))
+        if not counts:
+            return
+        totals, parts = [], defaultdict(list)
+        for token, noun, value in counts:
+            holder = self._breakdown_of(noun, [c[1] for c in counts])
+            if holder is not None:
+                parts[holder.i].append((noun, value))
+            else:
+                totals.append((noun, value))
+        if not totals:
+            return
+        event = self._event_for_casualties(events, totals[0][0])
+        if event is None:
+            return
+        sides = []
+        if len(totals) == 1 and parts.get(totals[0][0].i):
+            sides = parts[totals[0][0].i]
+        elif len(totals) > 1:
+            sides = totals
+        event.fatalities = (event.fatalities or 0) + sum(value for _, value in totals)
+        event.sides = [(self._side(noun, event), _noun_phrase(noun), value) for noun, value in sides]
+        named = list(dict.fromkeys(side for side, _, _ in event.sides if side))
+        if not event.actor1 and not event.actor2 and len(named) == 2:
+            event.actor1, event.actor2 = named  # "119 died ..., among them 71 regime forces and 48 ISIS fighters"
+
+    def _is_fatal(self, noun) -> bool:
+        """Whether the counted noun is dead: argument of a fatal word, and no running total."""
+        words = self.table.words
+        token = noun
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        head = token.head
+        related = [head] + [c for c in head.children if c.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl")]
+        related += [c for c in token.children if c.dep_ in ("amod", "acl")]
+        lemmas = {t.lemma_.lower() for t in related} | {t.lower_ for t in related}
+        if token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
+            verb = head.head
+            lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS}
+            lemmas |= {g.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS for g in c.children}
+            head = verb
+        if not lemmas & words["fatal_words"] or lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
+            return False
+        if self._cumulative(head, token):
+            return False
+        return True
+
+    def _kills_cumulatively(self, verb) -> bool:
+        """"10,000 members had been killed since the start of the campaign": a running total, no event."""
+        return verb.lemma_.lower() in self.table.words["fatal_words"] and self._cumulative(verb, verb)
+
+    def _cumulative(self, verb, noun) -> bool:
+        words = self.table.words
+        for prep in (c for c in verb.subtree if c.dep_ == "prep" and c.lower_ == "since"):
+            pobj = self._pobj(prep)
+            if pobj is not None and (pobj.like_num or pobj.lemma_.lower() in words["cumulative_since_nouns"]):
+                return True
+        if any(c.dep_ in SUBJECTS and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):
+            return True
+        return any(t.lemma_.lower() in words["cumulative_words"] for t in noun.subtree)
+
+    def _breakdown_of(self, noun, nouns):
+        """The total this counted noun is part of ("among them 71 ..."), or None if it is a total itself."""
+        words = self.table.words
+        token = noun
+        for _ in range(4):
+            if token.dep_ == "conj":
+                token = token.head
+                continue
+            if token.head is token:
+                return None
+            parent = token.head
+            if parent.lower_ in words["breakdown_words"] or parent.lemma_.lower() in words["breakdown_words"]:
+                holder = parent.head
+                while holder.head is not holder and holder not in nouns and holder.pos_ not in ("NOUN", "PROPN", "NUM"):
+                    holder = holder.head
+                for other in nouns:
+                    if other is not noun and (other is holder or other.head is holder or holder in other.ancestors
+                                              or other in parent.head.subtree and other.i < noun.i):
+                        return other if other.i < noun.i else None
+                return None
+            token = parent
+        return None
+
+    def _event_for_casualties(self, events: list[Event], noun) -> Event | None:
+        ancestors = {t.i for t in noun.ancestors}
+        for event in events:
+            if event.trigger.i in ancestors or noun.i in {t.i for t in event.trigger.subtree}:
+                return event
+        return events[0] if events else None
+
+    def _side(self, noun, event: Event) -> int | None:
+        """Which actor a share of the toll belongs to: an entity in its words, else by what they are."""
+        for token in noun.subtree:
+            entity_id = self.token_entity.get(token.i)
+            if entity_id is not None and self._is_named_actor(entity_id):
+                return entity_id
+        lemmas = {t.lemma_.lower() for t in noun.subtree}
+        actors = [a for a in (event.actor1, event.actor2) if a]
+        state = [a for a in actors if self.entities[a].get("kind") in self.table.words["state_kinds"]]
+        other = [a for a in actors if a not in state]
+        if lemmas & self.table.side_words["state"] and state:
+            return state[0]
+        if lemmas & self.table.side_words["combatant"] and other:
+            return other[0]
+        return None
+
+    # ---- who said what ----------------------------------------------------------
+
+    def _attributions(self, sent, last_speaker):
+        """[(speaker id, speaker text, claim, cue)] for the sentence, and the last named speaker so far."""
+        found = []
+        for token in sent:
+            lemma = token.lemma_.lower()
+            speaker_token = None
+            if lemma in self.table.speech_verbs and token.pos_ == "VERB":
+                speaker_token = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+                if speaker_token is None:
+                    agent = next((c for c in token.children if c.dep_ == "agent"), None)
+                    speaker_token = self._pobj(agent) if agent is not None else None
+                cue = lemma
+                claim_root = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            elif token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
+                speaker_token = self._pobj(token.nbor(1))
+                cue = "according to"
+                claim_root = None
+            else:
+                continue
+            if speaker_token is None:
+                continue
+            speaker_text = _phrase(speaker_token)
+            speaker_id = self._speaker(speaker_token)
+            if speaker_id is None and speaker_token.lower_ in self.table.speaker_pronouns:
+                speaker_id = last_speaker
+            if speaker_id is not None and self.entities[speaker_id]["type"] in ("PERSON", "ORG"):
+                last_speaker = speaker_id if self.entities[speaker_id]["type"] == "PERSON" else last_speaker
+            claim = _claim(sent, token, claim_root, speaker_token)
+            if claim:
+                found.append((speaker_id, speaker_text, claim, cue))
+        return found, last_speaker
+
+    def _speaker(self, token) -> int | None:
+        for candidate in [token] + list(token.subtree):
+            entity_id = self.token_entity.get(candidate.i)
+            if entity_id is not None and self._is_named_actor(entity_id):
+                return entity_id
+        return None
+
+
+def _number(token) -> int | None:
+    text = token.text.replace(",", "")
+    if text.isdigit():
+        return int(text)
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+             "forty": 40, "fifty": 50, "hundred": 100}
+    return words.get(token.lower_)
+
+
+def _phrase(token) -> str:
+    """The words of a token's phrase, without relative clauses and parentheticals."""
+    skip = set()
+    for child in token.children:
+        if child.dep_ in ("relcl", "acl", "appos", "punct", "advcl"):
+            skip.update(t.i for t in child.subtree)
+    words = [t for t in token.subtree if t.i not in skip]
+    return token.doc[words[0].i: words[-1].i + 1].text.strip(" ,") if words else token.text
+
+
+def _noun_phrase(noun) -> str:
+    return " ".join(t.text for t in noun.subtree if not t.like_num and t.dep_ not in ("advmod", "quantmod", "punct", "cc", "conj", "prep") and t.head.dep_ not in ("prep", "conj")).strip() or noun.text
+
+
+def _claim(sent, verb, claim_root, speaker_token) -> str:
+    """What was claimed: the reported clause, else the sentence without the attribution."""
+    if claim_root is not None:
+        text = sent.doc[claim_root.left_edge.i: claim_root.right_edge.i + 1].text
+    else:
+        drop = {t.i for t in speaker_token.subtree} | {verb.i}
+        if verb.lower_ == "according":
+            drop |= {t.i for t in verb.subtree}
+        else:
+            drop |= {t.i for c in verb.children if c.dep_ in ("dobj", "dative", "prep", "npadvmod") for t in c.subtree}
+        kept = [t for t in sent if t.i not in drop]
+        text = "".join(t.text_with_ws for t in kept)
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\"“”'‘’")
+    return text if len(text.split()) >= 3 else ""
+
+
+# ---- across articles -------------------------------------------------------------
+
+
+def extract_events(articles: list[ArticleEvents], entity_rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows of events, event_fatalities, event_clusters and attributions for the whole corpus."""
+    entities = {row["id"]: row for row in entity_rows}
+    extractor = EventExtractor(entities)
+    all_events: list[tuple[ArticleEvents, Event]] = []
+    attribution_rows = []
+    for article in articles:
+        events, attributions = extractor.article(article)
+        all_events.extend((article, event) for event in events)
+        attribution_rows.extend(attributions)
+    event_rows, fatality_rows = [], []
+    for article, event in all_events:
+        event_id = stable_id("event", article.id, event.sentence_id, event.trigger.i)
+        place = entities.get(event.location) if event.location else None
+        event_rows.append({
+            "id": event_id,
+            "article_id": article.id,
+            "sentence_id": event.sentence_id,
+            "event_type": event.event_type,
+            "sub_event_type": event.sub_event_type,
+            "actor1_id": event.actor1,
+            "actor2_id": event.actor2,
+            "location_id": event.location,
+            "sub_location_id": event.sub_location,
+            "event_date": event.date,
+            "date_precision": event.precision,
+            "date_text": event.date_text,
+            "fatalities": event.fatalities,
+            "latitude": place.get("latitude") if place else None,
+            "longitude": place.get("longitude") if place else None,
+            "trigger": event.trigger.text,
+            "attributed_to_id": event.attributed_to,
+            "evidence": event.evidence,
+        })
+        for entity_id, side, count in event.sides:
+            fatality_rows.append({"id": stable_id("fatality", event_id, side, count), "event_id": event_id,
+                                  "side_id": entity_id, "side": side, "count": count})
+    cluster_rows = cluster_events(event_rows, {a.id: a for a in articles})
+    return {"events": event_rows, "event_fatalities": fatality_rows, "event_clusters": cluster_rows,
+            "attributions": attribution_rows}
+
+
+def cluster_events(event_rows: list[dict], articles: dict[int, ArticleEvents]) -> list[dict]:
+    """Group event rows that report one real-world event; set each row's cluster_id; return cluster rows.
+
+    Two reports are one event when they are the same sentence in copies of one story
+    (the AFP report run by two outlets), or when they agree on what (sub-type), who
+    (actor1), where (location) and the day, all stated.
+    """
+    from rapidfuzz import fuzz
+
+    parent = {row["id"]: row["id"] for row in event_rows}
+
+    def root(node):
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(a, b):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_story = defaultdict(list)
+    for row in event_rows:
+        by_story[articles[row["article_id"]].story_id].append(row)
+    for rows in by_story.values():
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if (a["article_id"] != b["article_id"] and a["event_type"] == b["event_type"]
+                        and fuzz.ratio(a["evidence"], b["evidence"]) >= SAME_SENTENCE):
+                    join(a["id"], b["id"])
+    by_facts = defaultdict(list)
+    for row in event_rows:
+        if row["actor1_id"] and row["location_id"] and row["event_date"] and row["date_precision"] == "day":
+            by_facts[(row["sub_event_type"], row["actor1_id"], row["location_id"], row["event_date"])].append(row)
+    for rows in by_facts.values():
+        for other in rows[1:]:
+            join(rows[0]["id"], other["id"])
+
+    members = defaultdict(list)
+    for row in event_rows:
+        row["cluster_id"] = root(row["id"])
+        members[row["cluster_id"]].append(row)
+    clusters = []
+    for cluster_id, rows in members.items():
+        def common(column):
+            values = Counter(r[column] for r in rows if r[column] is not None)
+            return min(values, key=lambda v: (-values[v], str(v))) if values else None
+
+        dated = sorted((r for r in rows if r["event_date"]), key=lambda r: ({"day": 0, "week": 1, "month": 2, "year": 3}[r["date_precision"]], r["event_date"]))
+        fatalities = [r["fatalities"] for r in rows if r["fatalities"] is not None]
+        clusters.append({
+            "id": cluster_id,
+            "event_type": common("event_type"),
+            "sub_event_type": common("sub_event_type"),
+            "actor1_id": common("actor1_id"),
+            "actor2_id": common("actor2_id"),
+            "location_id": common("location_id"),
+            "event_date": dated[0]["event_date"] if dated else None,
+            "date_precision": dated[0]["date_precision"] if dated else None,
+            "fatalities": max(fatalities) if fatalities else None,
+            "latitude": common("latitude"),
+            "longitude": common("longitude"),
+            "event_count": len(rows),
+            "article_count": len({r["article_id"] for r in rows}),
+            "story_count": len({articles[r["article_id"]].story_id for r in rows}),
+            "source_count": len({articles[r["article_id"]].outlet for r in rows}),
+            "evidence": min(rows, key=lambda r: r["id"])["evidence"],
+        })
+    return clusters
