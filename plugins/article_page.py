@@ -140,11 +140,10 @@ async def article_events(db, pk):
     events = await rows(db, """
         select events.* from events left join sentences on sentences.id = events.sentence_id
         where events.article_id = ? order by sentences.position, events.id""", [pk])
-    names = await entity_names(db, [
-        event.get(column) for event in events for column in ("actor1_id", "actor2_id", "location_id")
-    ])
+    roles = ("actor1_id", "actor2_id", "location_id", "sub_location_id")
+    names = await entity_names(db, [event.get(column) for event in events for column in roles])
     for event in events:
-        for column in ("actor1", "actor2", "location"):
+        for column in ("actor1", "actor2", "location", "sub_location"):
             event[column + "_name"] = names.get(event.get(column + "_id"))
         event["sides"] = []
     if events and await db.table_exists("event_fatalities"):

@@ -173,15 +173,16 @@ async def entity_events(db, pk):
     """Events with this entity as an actor or as the place; [] without an events table."""
     if not await db.table_exists("events"):
         return []
-    roles = [c for c in ("actor1_id", "actor2_id", "location_id") if c in await db.table_columns("events")]
+    columns = await db.table_columns("events")
+    roles = [c for c in ("actor1_id", "actor2_id", "location_id", "sub_location_id") if c in columns]
     if not roles:
         return []
     where = " or ".join(f"{column} = :id" for column in roles)
-    date = "event_date" if "event_date" in await db.table_columns("events") else "id"
+    date = "event_date" if "event_date" in columns else "id"
     events = await rows(db, f"select * from events where {where} order by {date}, id", {"id": pk})
     names = await entity_names(db, [event.get(column) for event in events for column in roles])
     for event in events:
-        for column in ("actor1", "actor2", "location"):
+        for column in ("actor1", "actor2", "location", "sub_location"):
             event[column + "_name"] = names.get(event.get(column + "_id"))
     return events
 

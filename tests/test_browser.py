@@ -1,0 +1,315 @@
+"""End to end, in a real browser: Debian's Chromium driven by Playwright, against a real
+Datasette serving a real archive built from the seed articles, on 127.0.0.1.
+
+Screenshots of every page go to test-artifacts/ (look at them). Requests that leave
+127.0.0.1 (map tiles) are blocked, so the tests never wait on the internet; the map
+markers come from the archive and are checked through Leaflet's own objects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT, SEEDS
+from .server import datasette_flags, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+ARTIFACTS = ROOT / "test-artifacts"
+HOSTILE = FIXTURES / "hostile" / "hostile_article.txt"
+
+# Where the places are, independently of the gazetteer (degrees, WGS84).
+PLACES = {
+    "Hasakah": (36.50, 40.75),
+    "Raqqa": (35.95, 39.01),
+    "Palmyra": (34.55, 38.27),
+    "Ramadi": (33.42, 43.30),
+}
+
+# Record every Leaflet map a page creates, so tests can read its markers.
+LEAFLET_SPY = """
+(() => {
+  window.__leafletMaps = [];
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get() { return leaflet; },
+    set(value) {
+      leaflet = value;
+      if (value && value.Map && !value.Map.__spied) {
+        value.Map.__spied = true;
+        value.Map.addInitHook(function () { window.__leafletMaps.push(this); });
+      }
+    },
+  });
+})();
+"""
+
+MARKERS = """
+() => {
+  const found = [];
+  const add = (marker) => found.push({
+    lat: marker.getLatLng().lat, lng: marker.getLatLng().lng,
+    popup: marker.getPopup() ? String(marker.getPopup().getContent()) : "",
+  });
+  for (const map of window.__leafletMaps) {
+    const groups = [], plain = [];
+    map.eachLayer((layer) => {
+      if (L.MarkerClusterGroup && layer instanceof L.MarkerClusterGroup) groups.push(layer);
+      else if (layer instanceof L.Marker && !(L.MarkerCluster && layer instanceof L.MarkerCluster)) plain.push(layer);
+    });
+    if (groups.length) groups.forEach((group) => group.getLayers().forEach(add));
+    else plain.forEach(add);
+  }
+  return found;
+}
+"""
+HAS_MARKERS = f"() => ({MARKERS.strip()})().length > 0"
+
+# Zoom the cluster map to the given places; then, per place, where its marker (or the
+# cluster that holds it) is drawn on screen, relative to where the place projects.
+ZOOM_TO = """
+(places) => {
+  const map = window.__leafletMaps[0];
+  map.fitBounds(L.latLngBounds(places.map((p) => [p.lat, p.lng])), {animate: false, padding: [30, 30]});
+}
+"""
+DRAWN_AT = """
+(places) => {
+  const map = window.__leafletMaps[0];
+  let group;
+  map.eachLayer((layer) => { if (layer instanceof L.MarkerClusterGroup) group = layer; });
+  const frame = map.getContainer().getBoundingClientRect();
+  return places.map((p) => {
+    const marker = group.getLayers().find((m) =>
+      Math.abs(m.getLatLng().lat - p.lat) < 0.15 && Math.abs(m.getLatLng().lng - p.lng) < 0.15);
+    const shown = group.getVisibleParent(marker);
+    const box = shown._icon.getBoundingClientRect();
+    const clustered = shown !== marker;
+    // A marker's tip is at the bottom centre of its icon; a cluster is centred on its icon.
+    const x = box.left + box.width / 2 - frame.left;
+    const y = (clustered ? box.top + box.height / 2 : box.bottom) - frame.top;
+    const expected = map.latLngToContainerPoint([p.lat, p.lng]);
+    return {name: p.name, clustered, x, y, dx: x - expected.x, dy: y - expected.y,
+            visible: box.width > 0 && x >= 0 && y >= 0 && x <= frame.width && y <= frame.height};
+  });
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("NEWSARCHIVE_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing; `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def site(built_archive):
+    """The seed archive, served like `make serve` does."""
+    with serve([str(built_archive), *datasette_flags()], cwd=ROOT) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """The seeds plus an article whose text carries a script, an onerror image and a javascript: link."""
+    from newsarchive.build import build
+
+    folder = tmp_path_factory.mktemp("hostile")
+    sources = folder / "articles"
+    shutil.copytree(SEEDS, sources)
+    shutil.copy(HOSTILE, sources / HOSTILE.name)
+    db = folder / "archive.db"
+    report = build([sources], db)
+    assert report.articles == 6 and not report.skipped
+    with serve([str(db), *datasette_flags()], cwd=ROOT) as url:
+        yield url, db
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records script errors and never reaches past 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+    context.add_init_script(LEAFLET_SPY)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def shoot(page, artifacts, name):
+    """The whole page, and what a reader sees first (the top of a long page)."""
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    if page.evaluate("() => document.body.scrollHeight > window.innerHeight"):
+        page.screenshot(path=str(artifacts / f"{name}_top.png"))
+
+
+def one_value(db: Path, sql: str, *params):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchone()[0]
+
+
+def test_home_page_lists_the_tables(page, site, artifacts):
+    page.goto(site + "/")
+    shoot(page, artifacts, "home")
+    listed = page.locator("a").all_inner_texts()
+    for table in ("articles", "sentences", "entities", "mentions", "sources"):
+        assert table in listed, table
+    assert page.locator("h1").inner_text() == "News archive"
+    assert not page.errors
+
+
+def test_search_shows_results_with_snippets(page, site, artifacts):
+    page.goto(site + "/archive/search")
+    page.fill("input[name=q]", "Hasakeh")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"q=Hasakeh"))
+    shoot(page, artifacts, "search_hasakeh")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 2
+    marks = page.locator("td.col-snippet mark").all_inner_texts()
+    assert marks and set(marks) == {"Hasakeh"}
+    # A result's title leads to the article page.
+    page.locator("td.col-title a").first.click()
+    assert page.locator("article.article-page").count() == 1
+    assert not page.errors
+
+
+def test_outlet_facet_narrows_the_list(page, site, artifacts):
+    page.goto(site + "/archive/articles")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 5
+    facet = page.locator(".facet-info[data-column=source_id]")
+    facet.get_by_role("link", name="Rudaw").click()
+    page.wait_for_url(re.compile(r"source_id=rudaw"))
+    shoot(page, artifacts, "articles_facet_rudaw")
+    titles = page.locator("table.rows-and-columns tbody td.col-title").all_inner_texts()
+    assert titles == ["Fierce fighting in Hasaka between Syrian regime forces and ISIS"]
+    assert not page.errors
+
+
+def test_map_shows_the_places_where_they_are(page, site, artifacts):
+    page.goto(site + "/archive/places")
+    page.wait_for_function(HAS_MARKERS)
+    page.wait_for_selector(".leaflet-marker-icon")
+    shoot(page, artifacts, "map_places")
+    markers = page.evaluate(MARKERS)
+    for place, (lat, lng) in PLACES.items():
+        near = [m for m in markers if abs(m["lat"] - lat) < 0.15 and abs(m["lng"] - lng) < 0.15]
+        assert near, f"no marker near {place} ({lat}, {lng})"
+        popup = near[0]["popup"]
+        assert "<strong>" in popup and "mentions in" in popup, popup
+    # Zoomed to the four places, each is drawn where it belongs on the screen.
+    places = [{"name": name, "lat": lat, "lng": lng} for name, (lat, lng) in PLACES.items()]
+    page.evaluate(ZOOM_TO, places)
+    page.wait_for_timeout(800)  # let the cluster layer redraw after the zoom
+    map_frame = page.locator(".leaflet-container")
+    map_frame.screenshot(path=str(artifacts / "map_places_syria_iraq.png"))
+    for drawn in page.evaluate(DRAWN_AT, places):
+        assert drawn["visible"], drawn
+        tolerance = 60 if drawn["clustered"] else 3
+        assert abs(drawn["dx"]) <= tolerance and abs(drawn["dy"]) <= tolerance, drawn
+    # Clicking Palmyra's marker opens its popup, with a link to the place's page.
+    palmyra = next(d for d in page.evaluate(DRAWN_AT, places) if d["name"] == "Palmyra")
+    assert not palmyra["clustered"]
+    frame = map_frame.bounding_box()
+    page.mouse.click(frame["x"] + palmyra["x"], frame["y"] + palmyra["y"] - 20)
+    page.wait_for_selector(".leaflet-popup-content a")
+    page.wait_for_timeout(500)  # the map pans to show the popup
+    map_frame.screenshot(path=str(artifacts / "map_places_popup.png"))
+    assert "Palmyra" in page.locator(".leaflet-popup-content").inner_text()
+    href = page.locator(".leaflet-popup-content a").get_attribute("href")
+    assert re.fullmatch(r"/archive/entities/\d+", href), href
+    assert not page.errors
+
+
+def test_article_page_highlights_clickable_entities(page, site, built_archive, artifacts):
+    article_id = one_value(built_archive, "select id from articles where source_id = 'rudaw'")
+    page.goto(f"{site}/archive/articles/{article_id}")
+    shoot(page, artifacts, "article_rudaw")
+    assert page.locator("h1").inner_text() == "Fierce fighting in Hasaka between Syrian regime forces and ISIS"
+    assert "Rudaw" in page.locator(".meta").inner_text()
+    mentions = page.locator(".body a.mention")
+    assert mentions.count() >= 10
+    for kind in ("gpe", "org", "person"):
+        assert page.locator(f".body a.mention-{kind}").count() > 0, kind
+    # Highlighted: a mention has a coloured background.
+    background = page.locator(".body a.mention-gpe").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.locator(".body a.mention", has_text="Hasaka").first.click()
+    page.wait_for_selector(".entity-page h1")
+    assert page.locator(".entity-page h1").inner_text() == "Hasakah"
+    assert not page.errors
+
+
+def test_entity_page_shows_aliases_pin_and_mentions(page, site, built_archive, artifacts):
+    entity_id = one_value(built_archive, "select id from entities where name = 'Hasakah'")
+    page.goto(f"{site}/archive/entities/{entity_id}")
+    page.wait_for_function(HAS_MARKERS)
+    shoot(page, artifacts, "entity_hasakah")
+    assert set(page.locator(".aliases .alias").all_inner_texts()) >= {"Hasakeh", "Hasaka", "al-Hasakah"}
+    [pin] = page.evaluate(MARKERS)
+    assert abs(pin["lat"] - PLACES["Hasakah"][0]) < 0.15 and abs(pin["lng"] - PLACES["Hasakah"][1]) < 0.15
+    assert page.locator("h3.article").count() == 5
+    assert page.locator("ul.sentences mark").count() >= 20
+    assert page.locator(".neighbours a.mention").count() > 0
+    page.locator(".neighbours a.mention", has_text="Islamic State").click()
+    page.wait_for_selector(".entity-page h1")
+    shoot(page, artifacts, "entity_islamic_state")
+    assert page.locator(".entity-page h1").inner_text() == "Islamic State"
+    assert page.locator("#entity-map").count() == 0  # not a place: no map
+    assert not page.errors
+
+
+def test_hostile_article_runs_no_script(page, hostile_site, artifacts):
+    url, db = hostile_site
+    article_id = one_value(db, "select id from articles where file = ?", HOSTILE.name)
+    pages = {
+        "hostile_article": f"/archive/articles/{article_id}",
+        "hostile_entity_hasakah": f"/archive/entities/{one_value(db, 'select id from entities where name = ?', 'Hasakah')}",
+        "hostile_entity_ivan_hasib": f"/archive/entities/{one_value(db, 'select id from entities where name = ?', 'Ivan Hasib')}",
+        "hostile_articles_table": f"/archive/articles?id={article_id}",
+        "hostile_search": "/archive/search?q=hackers",
+        "hostile_sentences": "/archive/sentences_mentioning?phrase=window.__pwned",
+    }
+    for name, path in pages.items():
+        page.goto(url + path)
+        page.wait_for_load_state("load")
+        shoot(page, artifacts, name)
+        assert page.evaluate("() => typeof window.__pwned") == "undefined", name
+        assert page.locator("img[src=x]").count() == 0, name
+        assert page.locator("a[href^='javascript:' i]").count() == 0, name
+        assert page.locator("script", has_text="__pwned").count() == 0, name
+        assert "window.__pwned" in page.locator("body").inner_text(), name
+    page.goto(url + pages["hostile_article"])
+    text = page.locator("article .body").inner_text()
+    assert "<script>window.__pwned=1</script>" in text
+    assert '<img src=x onerror="window.__pwned=1">' in text
+    assert '<a href="javascript:window.__pwned=1">' in text
+    assert "<script>" in page.locator("h1").inner_text()
+    assert page.locator("article .body a.mention").count() >= 5
+    assert not page.errors
