@@ -72,7 +72,8 @@ def lexicon() -> Lexicon:
     for entry in data["nouns"]:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
-             "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals")
+             "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
+             "anaphoric_place_nouns")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -153,10 +154,11 @@ class EventExtractor:
         # Per article: token index -> entity id, the article's state forces, its main place.
         self.token_entity: dict[int, int] = {}
         self.state_actor: int | None = None
+        self.armed_actor: int | None = None
         self.focus: int | None = None
         self.published: str | None = None
         # "pro-regime", "pro-government", or "pro-" and the surname of a person in the archive ("pro-Assad").
-        surnames = sorted({re.escape(row["name"].split()[-1].lower()) for row in entities.values()
+        surnames = sorted({re.escape(re.split(r"[\s-]+", row["name"])[-1].lower()) for row in entities.values()
                            if row["type"] == "PERSON" and len(row["name"].split()) > 1})
         self.pro_state = re.compile(r"\bpro\s*-\s*(" + "|".join(["regime", "government", *surnames]) + r")\b")
 
@@ -172,6 +174,8 @@ class EventExtractor:
                                           self.entities[e].get("geo_precision") in ("exact", "region"))
         self.state_actor = self._most_mentioned(article.mentions,
                                                 lambda e: self.entities[e].get("kind") in self.table.words["state_kinds"])
+        self.armed_actor = self._most_mentioned(article.mentions,
+                                                lambda e: self.entities[e].get("kind") in ("armed group", "militia"))
         self.published = article.published
         sentence_ids = {start: sid for start, _, sid in article.sentences}
         triggers = defaultdict(list)
@@ -243,6 +247,9 @@ class EventExtractor:
         """Negated, hedged, conditional or only intended ("did not advance", "could fall", "If ISIS seizes",
         "an offensive to capture")."""
         words = self.table.words
+        clause = next((t for t in [trigger, *trigger.ancestors] if t.pos_ in ("VERB", "AUX")), trigger)
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in clause.children):
+            return True  # a condition, or a time reference ("since protests broke out in 2011")
         token = trigger
         for _ in range(3):
             children = list(token.children)
@@ -250,12 +257,12 @@ class EventExtractor:
                 return True
             if any(c.dep_ == "aux" and c.lower_ in words["hedge_modals"] for c in children):
                 return True
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in children):
-                return True
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in children):
+                return True  # a condition, or a time reference ("since protests broke out in 2011")
             if token.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in children):
-                if token.head is token or token.head.lemma_.lower() not in words["realis_heads"]:
+                if token.head == token or token.head.lemma_.lower() not in words["realis_heads"]:
                     return True
-            if token.dep_ in ("xcomp", "conj") and token.head is not token:
+            if token.dep_ in ("xcomp", "conj") and token.head != token:
                 token = token.head
                 continue
             break
@@ -265,7 +272,7 @@ class EventExtractor:
         lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())
         children = list(verb.children)
         particle = next((c.lower_ for c in children if c.dep_ == "prt"), None)
-        passive = any(c.dep_ == "nsubjpass" for c in children) or any(
+        passive = any(c.dep_ in ("nsubjpass", "agent") for c in children) or any(
             c.dep_ == "auxpass" and c.i not in self.token_entity for c in children)
         subject = self._subject(verb, passive)
         if subject is not None and subject.lemma_.lower() in self.table.nouns:
@@ -286,8 +293,8 @@ class EventExtractor:
                            if c.dep_ == "prep" and c.lower_ in ("against", "on", "with") and self._pobj(c) is not None), None)
         location = self._place_in(target)
         sub_type, hinted = self._hinted_sub_type(entry, subject, target, verb)
-        if entry.get("weak") and not hinted and not (actor1 and self._is_named_actor(actor1)) and not (
-                actor2 and self._is_named_actor(actor2)):
+        if entry.get("weak") and not hinted and not any(
+                a and self.entities[a]["type"] != "NORP" for a in (actor1, actor2)):
             return None
         if self._kills_cumulatively(verb):
             return None
@@ -349,9 +356,9 @@ class EventExtractor:
                 if subject.tag_ == "WDT" or subject.lower_ in ("that", "which", "who"):
                     return token.head if token.dep_ == "relcl" else None
                 return subject
-            if token.dep_ == "relcl":
-                return token.head
-            if token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+            if token.dep_ in ("relcl", "amod", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+                return token.head  # "fighters, who advanced ...", "jihadists ... advanced Thursday to ..."
+            if token.dep_ in ("xcomp", "conj", "advcl") and token.head != token:
                 token = token.head
                 continue
             return None
@@ -361,6 +368,10 @@ class EventExtractor:
         entry, specific = self._noun_entry(noun)
         if entry is None:
             return None
+        if entry.get("agent") and noun.dep_ not in SUBJECTS:
+            return None  # "including 11 suicide bombers": people, not an attack
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.ent_type_ == "DATE":
+            return None  # "nine months of air strikes": a campaign, not one event
         words = self.table.words
         actor1 = actor2 = location = None
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -369,6 +380,7 @@ class EventExtractor:
                                  and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
                                  and not c.lower_.startswith("anti")), None)
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
+        verb = light if light is not None else (noun.head if noun.dep_ in SUBJECTS and noun.head.pos_ in ("VERB", "AUX") else None)
         if light is not None:
             actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
         for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
@@ -393,12 +405,12 @@ class EventExtractor:
         if entry.get("weak") and not (actor1 or actor2):
             return None
         event = self._classified(entry, entry["sub_event_type"], actor1, actor2, location, noun, article_id,
-                                 date_scope=light)
+                                 date_scope=verb)
         event.specific = specific
         return event
 
     def _noun_entry(self, noun) -> tuple[dict | None, bool]:
-        entries = self.table.nouns.get(noun.lemma_.lower()) or self.table.nouns.get(noun.lower_)
+        entries = self.table.nouns.get(noun.lower_) or self.table.nouns.get(noun.lemma_.lower())
         for entry in entries or ():
             modifier = entry.get("modifier")
             if modifier is None or self._has_lemma(noun, [modifier]):
@@ -408,8 +420,9 @@ class EventExtractor:
     def _hinted_sub_type(self, entry, subject, target, verb) -> tuple[str, bool]:
         """The sub-type the words around the verb call for ("suicide bombers struck", "shelled with mortars")."""
         instruments = [self._pobj(c) for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
-        holders = ((entry.get("subject_lemma_hint"), [subject, *instruments]), (entry.get("object_lemma_hint"), [target]),
-                   (self.table.platforms, [subject, *instruments]))
+        subjects = [subject, *(c for c in verb.children if c.dep_ in SUBJECTS and c != subject)]
+        holders = ((entry.get("subject_lemma_hint"), [*subjects, *instruments]), (entry.get("object_lemma_hint"), [target]),
+                   (self.table.platforms, [*subjects, *instruments]))
         for hints, tokens in holders:
             for token in tokens:
                 if not hints or token is None:
@@ -435,7 +448,7 @@ class EventExtractor:
             sub_type = "Armed clash"
         event = Event(article_id, trigger, self.table.sub_event_types.get(sub_type, entry["event_type"]), sub_type,
                       actor1=actor1, actor2=actor2 if actor2 != actor1 else None, location=location)
-        found = self._date_for(trigger) or (self._date_for(date_scope) if date_scope is not None else None)
+        found = self._date_for(trigger) or (self._date_for(date_scope, own_only=True) if date_scope is not None else None)
         if found:
             event.date, event.precision, event.date_text = found
         return event
@@ -466,13 +479,18 @@ class EventExtractor:
         entity = self.token_entity.get(token.i)
         if entity is not None and self._is_actor(entity):
             return entity
-        beside = [c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "poss", "amod")]
-        for candidate in beside:
-            entity = self.token_entity.get(candidate.i)
-            if entity is not None and self._is_named_actor(entity) and not candidate.lower_.startswith("anti"):
+        beside = [(c, self.token_entity.get(c.i)) for c in token.children
+                  if c.dep_ in ("compound", "appos", "nmod", "poss", "amod") and not c.lower_.startswith("anti")]
+        for candidate, entity in beside:
+            if entity is not None and self.entities[entity]["type"] == "ORG":
                 return entity
         if self.state_actor and self._names_state_forces(token):
-            return self.state_actor
+            return self.state_actor  # "the Assad army": the army, not the man
+        if self.armed_actor and token.lemma_.lower() in self.table.side_words["combatant"] and not own_only:
+            return self.armed_actor  # "the jihadists' capture of Palmyra" in a story about one armed group
+        for candidate, entity in beside:
+            if entity is not None and self._is_named_actor(entity):
+                return entity
         if own_only:
             return None
         skip = {t.i for c in token.children if c.dep_ in ("relcl", "acl", "advcl") for t in c.subtree}
@@ -517,6 +535,8 @@ class EventExtractor:
 
         if event.location is None:
             event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
+        if event.location is None and any(t.lemma_.lower() in self.table.words["anaphoric_place_nouns"] for t in sent):
+            event.location = self.focus  # "checkpoints inside the city" in a story about one city
         if event.location is None or self.entities[event.location].get("geo_precision") == "country":
             local = places(sent, ("exact", "region", None))
             if local:
@@ -538,7 +558,8 @@ class EventExtractor:
         for event in events:
             outer = next((k for k in kept if event.trigger.i in {t.i for t in k.trigger.subtree}
                           and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
-                          and k.event_type == event.event_type), None)
+                          and (k.event_type == event.event_type
+                               or event.trigger.head == k.trigger and event.trigger.dep_ in ("dobj", "nsubjpass"))), None)
             if outer is None:
                 kept.append(event)
                 continue
@@ -552,9 +573,17 @@ class EventExtractor:
                 outer.date, outer.precision, outer.date_text = event.date, event.precision, event.date_text
         return kept
 
-    def _date_for(self, trigger):
-        """(iso, precision, text) of the date expression in the trigger's own phrase, if any."""
-        subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
+    def _date_for(self, trigger, own_only=False):
+        """(iso, precision, text) of the date expression in the trigger's own phrase, if any.
+
+        own_only: only time words hanging on the trigger itself ("began its assault ... on
+        May 30"), not those deeper in its objects ("follow the capture last month of ...").
+        """
+        if own_only:
+            subtree = {t.i for c in trigger.children if c.dep_ in ("npadvmod", "prep", "tmod", "advmod")
+                       and (c.dep_ != "prep" or c.lower_ in ("on", "in", "at", "during")) for t in c.subtree}
+        else:
+            subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
         for ent in trigger.sent.ents:
             if ent.label_ not in ("DATE", "TIME") or not any(t.i in subtree for t in ent):
                 continue
@@ -570,106 +599,106 @@ class EventExtractor:
         """Tokens of speech clauses under the trigger ("..., a source told AFP on Wednesday")."""
         parts = set()
         for token in trigger.subtree:
-            if token is not trigger and token.pos_ == "VERB" and token.lemma_.lower() in self.table.speech_verbs:
+            if token != trigger and token.pos_ == "VERB" and token.lemma_.lower() in self.table.speech_verbs:
                 parts.update(t.i for t in token.subtree)
         return parts
 
     def _fatalities(self, sent, events: list[Event]) -> None:
-        """Deaths reported in the sentence, added to the event they belong to, with the split by side."""
-        words = self.table.words
-        counts = []  # (number token, counted noun, total-holder or None)
-        for token in sent:
-            if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
-                continue
-            value = _number(token)
-            if value is None or (1900 <= value <= 2100 and token.ent_type_ != "CARDINAL"):
-                continue
-            noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
-            if token.dep_ == "quantmod" and token.head.like_num:
-                continue
-            if not self._is_fatal(noun):
-                continue
-            counts.append((token, noun, value))
-        if not counts:
+        """Deaths reported in the sentence, added to the event they belong to, with the split by side.
+
+        "left 27 regime fighters and 26 jihadists dead" is 53, split 27 and 26; "at least
+        119 people have died ..., among them 71 regime forces and 48 ISIS fighters" is 119,
+        split 71 and 48 (numbers under "among", "including" are parts of the total
+        before them, not more deaths).
+        """
+        numbers = [n for n in (self._counted(token) for token in sent) if n]
+        fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun)]
+        if not fatal:
             return
+        fatal_nouns = [noun for noun, _ in fatal]
         totals, parts = [], defaultdict(list)
-        for token, noun, value in counts:
-            holder = self._breakdown_of(noun, [c[1] for c in counts])
-            if holder is not None:
-                parts[holder.i].append((noun, value))
-            else:
+        for noun, value in numbers:
+            whole = self._breakdown_of(noun, fatal_nouns)
+            if whole is not None:
+                parts[whole.i].append((noun, value))
+            elif noun in fatal_nouns:
                 totals.append((noun, value))
-        if not totals:
-            return
-        event = self._event_for_casualties(events, totals[0][0])
+        event = self._event_for_casualties(events, totals[0][0]) if totals else None
         if event is None:
             return
-        sides = []
-        if len(totals) == 1 and parts.get(totals[0][0].i):
-            sides = parts[totals[0][0].i]
-        elif len(totals) > 1:
-            sides = totals
+        sides = totals if len(totals) > 1 else parts.get(totals[0][0].i, [])
         event.fatalities = (event.fatalities or 0) + sum(value for _, value in totals)
         event.sides = [(self._side(noun, event), _noun_phrase(noun), value) for noun, value in sides]
         named = list(dict.fromkeys(side for side, _, _ in event.sides if side))
         if not event.actor1 and not event.actor2 and len(named) == 2:
-            event.actor1, event.actor2 = named  # "119 died ..., among them 71 regime forces and 48 ISIS fighters"
+            event.actor1, event.actor2 = named  # the sides of the toll are the two sides of the fighting
+
+    @staticmethod
+    def _counted(token):
+        """(counted noun, value) for a number that counts people or things ("27 fighters", "119"), else None."""
+        if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+            return None
+        if token.dep_ == "quantmod" and token.head.like_num:
+            return None  # "20" in "20 to 30"
+        value = _number(token)
+        if value is None or (1900 <= value <= 2100 and token.ent_type_ != "CARDINAL"):
+            return None
+        noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
+        return noun, value
 
     def _is_fatal(self, noun) -> bool:
         """Whether the counted noun is dead: argument of a fatal word, and no running total."""
         words = self.table.words
         token = noun
-        while token.dep_ == "conj" and token.head is not token:
+        while token.dep_ == "conj" and token.head != token:
             token = token.head
         head = token.head
         related = [head] + [c for c in head.children if c.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl")]
-        related += [c for c in token.children if c.dep_ in ("amod", "acl")]
+        related += [c for n in (token, *token.conjuncts) for c in n.children if c.dep_ in ("amod", "acl")]
         lemmas = {t.lemma_.lower() for t in related} | {t.lower_ for t in related}
         if token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
             verb = head.head
             lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS}
             lemmas |= {g.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS for g in c.children}
             head = verb
-        if not lemmas & words["fatal_words"] or lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
+        if not lemmas & words["fatal_words"]:
             return False
-        if self._cumulative(head, token):
+        if lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
             return False
-        return True
+        return not self._cumulative(head, token)
 
     def _kills_cumulatively(self, verb) -> bool:
         """"10,000 members had been killed since the start of the campaign": a running total, no event."""
         return verb.lemma_.lower() in self.table.words["fatal_words"] and self._cumulative(verb, verb)
 
     def _cumulative(self, verb, noun) -> bool:
+        """A running total: "since" a year or the start of a war, "the conflict has killed", "in total"."""
         words = self.table.words
-        for prep in (c for c in verb.subtree if c.dep_ == "prep" and c.lower_ == "since"):
-            pobj = self._pobj(prep)
-            if pobj is not None and (pobj.like_num or pobj.lemma_.lower() in words["cumulative_since_nouns"]):
+        for since in (c for c in verb.subtree if c.lower_ == "since" and c.dep_ in ("prep", "mark")):
+            clause = since.head if since.dep_ == "mark" else since
+            if any((t.like_num and t.ent_type_ == "DATE") or re.fullmatch(r"(19|20)\d\d", t.text)
+                   or t.lemma_.lower() in words["cumulative_since_nouns"] for t in clause.subtree):
                 return True
         if any(c.dep_ in SUBJECTS and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):
             return True
         return any(t.lemma_.lower() in words["cumulative_words"] for t in noun.subtree)
 
-    def _breakdown_of(self, noun, nouns):
-        """The total this counted noun is part of ("among them 71 ..."), or None if it is a total itself."""
+    def _breakdown_of(self, noun, totals):
+        """The total this counted noun is a part of ("among them 71 ..."), or None."""
         words = self.table.words
         token = noun
         for _ in range(4):
             if token.dep_ == "conj":
                 token = token.head
                 continue
-            if token.head is token:
-                return None
             parent = token.head
-            if parent.lower_ in words["breakdown_words"] or parent.lemma_.lower() in words["breakdown_words"]:
-                holder = parent.head
-                while holder.head is not holder and holder not in nouns and holder.pos_ not in ("NOUN", "PROPN", "NUM"):
-                    holder = holder.head
-                for other in nouns:
-                    if other is not noun and (other is holder or other.head is holder or holder in other.ancestors
-                                              or other in parent.head.subtree and other.i < noun.i):
-                        return other if other.i < noun.i else None
+            if parent == token:
                 return None
+            if parent.lower_ in words["breakdown_words"] or parent.lemma_.lower() in words["breakdown_words"]:
+                anchor = parent.head
+                earlier = [t for t in totals if t != noun and t.i < noun.i
+                           and (t == anchor or anchor in t.ancestors or t in anchor.subtree)]
+                return earlier[-1] if earlier else None
             token = parent
         return None
 
@@ -690,10 +719,11 @@ class EventExtractor:
         actors = [a for a in (event.actor1, event.actor2) if a]
         state = [a for a in actors if self.entities[a].get("kind") in self.table.words["state_kinds"]]
         other = [a for a in actors if a not in state]
-        if lemmas & self.table.side_words["state"] and state:
-            return state[0]
-        if lemmas & self.table.side_words["combatant"] and other:
-            return other[0]
+        if lemmas & self.table.side_words["state"]:
+            return state[0] if state else self.state_actor
+        if lemmas & self.table.side_words["combatant"]:
+            # "26 jihadists": the other side of the event, else the armed group the article is about
+            return other[0] if other else self.armed_actor
         return None
 
     # ---- who said what ----------------------------------------------------------
@@ -759,7 +789,9 @@ def _phrase(token) -> str:
 
 
 def _noun_phrase(noun) -> str:
-    return " ".join(t.text for t in noun.subtree if not t.like_num and t.dep_ not in ("advmod", "quantmod", "punct", "cc", "conj", "prep") and t.head.dep_ not in ("prep", "conj")).strip() or noun.text
+    """The counted noun with its modifiers: "regime fighters", "ISIS fighters"."""
+    words = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i and not c.like_num]
+    return " ".join(t.text for t in [*words, noun])
 
 
 def _claim(sent, verb, claim_root, speaker_token) -> str:

@@ -134,7 +134,8 @@ def evaluate_events(db: Path, gold_path: Path = GOLD_EVENTS, entity_gold: Path =
     a gold event; recall the share of gold events matched. For each field, on
     matched events: precision is the share of stated (non-NULL) archive values
     that equal the gold value, recall the share of stated gold values the archive
-    gives. Actors and places are compared as entities: a gold name matches an
+    gives. In battles the two sides may come in either order (ACLED does not code
+    who started a battle). Actors and places are compared as entities: a gold name matches an
     archive entity that has one of the gold entity's aliases; a location also
     matches the gold sub-locations. A gold event whose dates need a published date
     the page does not give (needs_published_date) expects NULL.
@@ -169,6 +170,9 @@ def evaluate_events(db: Path, gold_path: Path = GOLD_EVENTS, entity_gold: Path =
 
     def agrees(p: dict, g: dict, name: str) -> bool:
         if name in ("actor1", "actor2"):
+            if g["event_type"] == "Battles" and p["event_type"] == "Battles":
+                # ACLED: in battles the order of the two sides says nothing about who started it.
+                return entity_ok(p[name + "_id"], [g["actor1"], g["actor2"]])
             return entity_ok(p[name + "_id"], [g[name]])
         if name == "location":
             return entity_ok(p["location_id"], [g["location"], *g.get("sub_locations", [])])
