@@ -372,6 +372,10 @@ class EventExtractor:
             return None  # "including 11 suicide bombers": people, not an attack
         if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.ent_type_ == "DATE":
             return None  # "nine months of air strikes": a campaign, not one event
+        children = list(noun.children)
+        if any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such") for c in children) and not any(
+                c.dep_ in ("prep", "poss", "compound", "nmod", "nummod") for c in children):
+            return None  # "The attacks follow ...": points back to events told before
         words = self.table.words
         actor1 = actor2 = location = None
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -380,7 +384,11 @@ class EventExtractor:
                                  and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
                                  and not c.lower_.startswith("anti")), None)
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
-        verb = light if light is not None else (noun.head if noun.dep_ in SUBJECTS and noun.head.pos_ in ("VERB", "AUX") else None)
+        # The verb a noun hangs from may carry the noun's date ("began its assault ... on May 30",
+        # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.
+        verb = light if light is not None else (
+            noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ in ("VERB", "AUX")
+            and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
         if light is not None:
             actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
         for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
