@@ -522,7 +522,9 @@ class EventExtractor:
         """The most specific place an argument names (a town over its country)."""
         if token is None:
             return None
-        places = [self.token_entity[t.i] for t in token.subtree if t.i in self.token_entity and self._is_place(self.token_entity[t.i])]
+        skip = {t.i for c in token.subtree if c.dep_ == "relcl" for t in c.subtree}  # "the town, which lies north of X"
+        places = [self.token_entity[t.i] for t in token.subtree
+                  if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])]
         places = list(dict.fromkeys(places))
         if not places:
             return None
@@ -563,8 +565,9 @@ class EventExtractor:
         """A trigger inside another's phrase is the same event ("advanced ... after fighting with X",
         "launched raids ..., targeting the highway"); the more specific sub-type wins."""
         kept: list[Event] = []
-        for event in events:
+        for event in sorted(events, key=lambda e: (len(list(e.trigger.ancestors)), e.trigger.i)):
             outer = next((k for k in kept if event.trigger.i in {t.i for t in k.trigger.subtree}
+                          and not self._own_clause(event.trigger, k.trigger)
                           and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
                           and (k.event_type == event.event_type
                                or event.trigger.head == k.trigger and event.trigger.dep_ in ("dobj", "nsubjpass"))), None)
@@ -579,7 +582,18 @@ class EventExtractor:
             outer.location = outer.location or event.location
             if outer.date is None and event.date:
                 outer.date, outer.precision, outer.date_text = event.date, event.precision, event.date_text
-        return kept
+        return sorted(kept, key=lambda e: e.trigger.i)
+
+    @staticmethod
+    def _own_clause(inner, outer) -> bool:
+        """Whether inner sits in a clause of its own under outer ("captured X, and fighters launched Y")."""
+        token = inner
+        while token != outer and token.head != token:
+            if token.pos_ in ("VERB", "AUX") and (token.dep_ == "conj" or any(
+                    c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP") for c in token.children)):
+                return True
+            token = token.head
+        return False
 
     def _date_for(self, trigger, own_only=False):
         """(iso, precision, text) of the date expression in the trigger's own phrase, if any.
