@@ -32,6 +32,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SUBJECTS = ("nsubj", "csubj")
+# Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
+PARTICLES = ("away", "back", "out", "off")
 # Two events of one story are the same report when their sentences are this alike
 # (rapidfuzz ratio): the AFP copies reword little ("ISIS" -> "Daesh"), while two
 # different events of one story share far less.
@@ -271,7 +273,7 @@ class EventExtractor:
     def _verb_event(self, verb, article_id) -> Event | None:
         lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())
         children = list(verb.children)
-        particle = next((c.lower_ for c in children if c.dep_ == "prt"), None)
+        particle = next((c.lower_ for c in children if c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in PARTICLES), None)
         passive = any(c.dep_ in ("nsubjpass", "agent") for c in children) or any(
             c.dep_ == "auxpass" and c.i not in self.token_entity for c in children)
         subject = self._subject(verb, passive)
