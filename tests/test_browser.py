@@ -106,7 +106,9 @@ DRAWN_AT = """
 """
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread until it
+# stops, and other test modules call asyncio.run().
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         if os.environ.get("NEWSARCHIVE_REQUIRE_BROWSER"):
@@ -126,14 +128,14 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(built_archive):
     """The seed archive, served like `make serve` does."""
     with serve([str(built_archive), *datasette_flags()], cwd=ROOT) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     """The seeds plus an article whose text carries a script, an onerror image and a javascript: link."""
     from newsarchive.build import build
