@@ -123,6 +123,30 @@ VIEWS = {
         from entities
         where latitude is not null
     """,
+    # Every real-world event with a place, once however many outlets report it, for the
+    # map: its popup says what, who, when, the toll and how many outlets report it.
+    "event_map": """
+        select event_clusters.id, event_clusters.event_type, event_clusters.sub_event_type,
+          actor1.name as actor1, actor2.name as actor2, place.name as location,
+          event_clusters.event_date, event_clusters.fatalities, event_clusters.source_count,
+          event_clusters.latitude, event_clusters.longitude,
+          json_object(
+            'title', event_clusters.sub_event_type || ' in ' || place.name
+              || coalesce(', ' || event_clusters.event_date, ''),
+            'description', coalesce(actor1.name, 'unnamed actor')
+              || coalesce(' against ' || actor2.name, '')
+              || coalesce('; ' || event_clusters.fatalities || ' killed', '')
+              || '; reported by ' || event_clusters.source_count
+              || case event_clusters.source_count when 1 then ' outlet: ' else ' outlets: ' end
+              || event_clusters.evidence,
+            'link', '/archive/event_reports?event=' || event_clusters.id
+          ) as popup
+        from event_clusters
+        join entities as place on place.id = event_clusters.location_id
+        left join entities as actor1 on actor1.id = event_clusters.actor1_id
+        left join entities as actor2 on actor2.id = event_clusters.actor2_id
+        where event_clusters.latitude is not null
+    """,
 }
 
 BUILD_INFO = "_build_info"
