@@ -104,9 +104,18 @@ def metadata_in(flags: list[str]) -> dict:
     return {}
 
 
-def query_parameters(sql: str) -> dict[str, str]:
-    names = dict.fromkeys(re.findall(r"(?<!:):([A-Za-z_]\w*)", sql))
-    return {name: SAMPLE_PARAMETERS.get(name, "") for name in names}
+def query_parameters(c: "Checker", db_name: str, sql: str, tables: set[str]) -> dict[str, str]:
+    """A sample value per parameter: from SAMPLE_PARAMETERS; for a parameter named after a
+    table (`event` -> events), the id of that table's first row; otherwise ""."""
+    params = {}
+    for name in dict.fromkeys(re.findall(r"(?<!:):([A-Za-z_]\w*)", sql)):
+        table = next((t for t in (name, name + "s", name[:-1] + "ies") if t in tables), None)
+        if name in SAMPLE_PARAMETERS or table is None:
+            params[name] = SAMPLE_PARAMETERS.get(name, "")
+            continue
+        rows = c.json(f"/{db_name}/{quote(table)}.json?_size=1&_shape=array") or [{}]
+        params[name] = str(rows[0].get("id", "")) if rows else ""
+    return params
 
 
 class Checker:
@@ -114,6 +123,8 @@ class Checker:
         self.client = httpx.Client(base_url=url, timeout=30)
         self.failures: list[str] = []
         self.warnings: list[str] = []
+        self.maps: set[str] = set()
+        self.fetched: set[str] = set()
         self.count = 0
 
     def get(self, path: str, expect: str | None = None, headers: dict | None = None) -> httpx.Response | None:
@@ -174,10 +185,11 @@ def check_site(url: str, db_name: str, flags: list[str]) -> Checker:
     for view in database.get("views", []):
         check_table(c, db_name, view["name"], [], bool(tables_metadata.get(view["name"], {}).get("fts_table")))
 
+    table_names = {t["name"] for t in database.get("tables", [])} | {v["name"] for v in database.get("views", [])}
     queries = metadata.get("databases", {}).get(db_name, {}).get("queries", {})
     for name, query in queries.items():
         sql = query["sql"] if isinstance(query, dict) else query
-        params = urlencode(query_parameters(sql))
+        params = urlencode(query_parameters(c, db_name, sql, table_names))
         c.get(f"/{db_name}/{quote(name)}" + (f"?{params}" if params else ""))
         rows = c.json(f"/{db_name}/{quote(name)}.json?_shape=array" + (f"&{params}" if params else ""))
         c.check(isinstance(rows, list), f"canned query {name} returns a list of rows ({len(rows or [])})")
@@ -186,12 +198,13 @@ def check_site(url: str, db_name: str, flags: list[str]) -> Checker:
             if bare.status_code != 200:
                 c.warnings.append(f"/{db_name}/{quote(name)} without parameters: HTTP {bare.status_code}")
 
-    table_names = {t["name"] for t in database.get("tables", [])} | {v["name"] for v in database.get("views", [])}
-    if "places" in table_names:
-        page = c.get(f"/{db_name}/places", expect="datasette-cluster-map.js")
+    for table in sorted(c.maps):  # every table and view with coordinates has its map, and its scripts load
+        page = c.get(f"/{db_name}/{quote(table)}", expect="datasette-cluster-map.js")
         if page is not None:
             for script in re.findall(r'(/-/static-plugins/[^"\']+\.(?:js|css))', page.text):
-                c.get(script)
+                if script not in c.fetched:
+                    c.fetched.add(script)
+                    c.get(script)
     cors = c.client.get(f"/{db_name}/articles.json?_shape=array&_size=1")
     c.check(cors.headers.get("access-control-allow-origin") == "*", "JSON answers with CORS (published with --cors)")
     return c
@@ -201,6 +214,8 @@ def check_table(c: Checker, db_name: str, table: str, pks: list[str], searchable
     base = f"/{db_name}/{quote(table)}"
     c.get(base)
     data = c.json(f"{base}.json?_shape=objects&_size={ROW_SAMPLES}&_facet_size=3")
+    if data and {"latitude", "longitude"} <= set(data.get("columns", [])):
+        c.maps.add(table)
     if searchable:
         c.get(f"{base}?_search={SEARCH_TERM}")
         c.get(f"{base}.json?_search={SEARCH_TERM}&_shape=array")

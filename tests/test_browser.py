@@ -249,6 +249,28 @@ def test_map_shows_the_places_where_they_are(page, site, artifacts):
     assert not page.errors
 
 
+def test_events_map(page, site, built_archive, artifacts):
+    """Events are drawn where they happened: the `event_map` view when the archive has it, else the clusters."""
+    with sqlite3.connect(built_archive) as conn:
+        names = {row[0] for row in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
+    table = next((t for t in ("event_map", "event_clusters", "events") if t in names), None)
+    if table is None:
+        pytest.skip("this archive has no events")
+    page.goto(f"{site}/archive/{table}")
+    page.wait_for_function(HAS_MARKERS)
+    markers = page.evaluate(MARKERS)
+    lat, lng = PLACES["Hasakah"]
+    assert any(abs(m["lat"] - lat) < 0.15 and abs(m["lng"] - lng) < 0.15 for m in markers)
+    page.evaluate(ZOOM_TO, [{"lat": lat, "lng": lng}, {"lat": 33.4, "lng": 43.3}])
+    page.wait_for_timeout(800)
+    page.locator(".leaflet-marker-icon:not(.marker-cluster)").first.click()
+    page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(500)
+    shoot(page, artifacts, f"map_{table}")
+    assert page.locator(".leaflet-popup-content").inner_text().strip()
+    assert not page.errors
+
+
 def test_article_page_highlights_clickable_entities(page, site, built_archive, artifacts):
     article_id = one_value(built_archive, "select id from articles where source_id = 'rudaw'")
     page.goto(f"{site}/archive/articles/{article_id}")
