@@ -111,14 +111,16 @@ SCHEMA: tuple[Table, ...] = (
 
 VIEWS = {
     # Places with coordinates, shaped for datasette-cluster-map: its popup column
-    # (JSON with title, description and link) labels each marker.
+    # (JSON with title, description and link) labels each marker. Links are relative
+    # to the map's page (/<database>/places), so they work whatever the database file
+    # is called and under a base_url.
     "places": """
         select id, name, type, country_code, geo_precision, mention_count, article_count, latitude, longitude,
           json_object(
             'title', name,
             'description', mention_count || ' mentions in ' || article_count || ' articles'
               || coalesce(' (' || geoname || ', ' || country_code || ')', ''),
-            'link', '/archive/entities/' || id
+            'link', 'entities/' || id
           ) as popup
         from entities
         where latitude is not null
@@ -139,7 +141,7 @@ VIEWS = {
               || '; reported by ' || event_clusters.source_count
               || case event_clusters.source_count when 1 then ' outlet: ' else ' outlets: ' end
               || event_clusters.evidence,
-            'link', '/archive/event_reports?event=' || event_clusters.id
+            'link', 'event_reports?event=' || event_clusters.id
           ) as popup
         from event_clusters
         join entities as place on place.id = event_clusters.location_id

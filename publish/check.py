@@ -195,8 +195,7 @@ def check_site(url: str, db_name: str, flags: list[str]) -> Checker:
         c.check(isinstance(rows, list), f"canned query {name} returns a list of rows ({len(rows or [])})")
         if params:  # as a visitor first opens it, from the home page: no parameters yet
             bare = c.client.get(f"/{db_name}/{quote(name)}")
-            if bare.status_code != 200:
-                c.warnings.append(f"/{db_name}/{quote(name)} without parameters: HTTP {bare.status_code}")
+            c.check(bare.status_code == 200, f"/{db_name}/{quote(name)} without parameters: HTTP {bare.status_code}")
 
     for table in sorted(c.maps):  # every table and view with coordinates has its map, and its scripts load
         page = c.get(f"/{db_name}/{quote(table)}", expect="datasette-cluster-map.js")

@@ -23,6 +23,14 @@ def test_search_canned_query_ranks_and_highlights(datasette):
     assert {row["outlet"] for row in found} == {"Newsmax", None}
 
 
+@pytest.mark.parametrize("path", ["/archive/search", "/archive/search.json?q=&_shape=array",
+                                  "/archive/sentences_mentioning.json?phrase=&_shape=array"])
+def test_an_empty_search_finds_nothing_rather_than_failing(datasette, path):
+    response = get(datasette, path)
+    if path.endswith("array"):
+        assert response.json() == []
+
+
 @pytest.mark.parametrize("query", ['"barrel', "Hasakeh)", "AND OR NOT", "al-Hasakah's", "*"])
 def test_search_survives_punctuation(datasette, query):
     get(datasette, f"/archive/search.json?_shape=array&q={query}")
