@@ -32,6 +32,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SUBJECTS = ("nsubj", "csubj")
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                "forty": 40, "fifty": 50, "hundred": 100}
 # Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
 PARTICLES = ("away", "back", "out", "off")
 # Two events of one story are the same report when their sentences are this alike
@@ -75,7 +78,7 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns")
+             "anaphoric_place_nouns", "armed_kinds")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -177,7 +180,7 @@ class EventExtractor:
         self.state_actor = self._most_mentioned(article.mentions,
                                                 lambda e: self.entities[e].get("kind") in self.table.words["state_kinds"])
         self.armed_actor = self._most_mentioned(article.mentions,
-                                                lambda e: self.entities[e].get("kind") in ("armed group", "militia"))
+                                                lambda e: self.entities[e].get("kind") in self.table.words["armed_kinds"])
         self.published = article.published
         sentence_ids = {start: sid for start, _, sid in article.sentences}
         triggers = defaultdict(list)
@@ -249,9 +252,6 @@ class EventExtractor:
         """Negated, hedged, conditional or only intended ("did not advance", "could fall", "If ISIS seizes",
         "an offensive to capture")."""
         words = self.table.words
-        clause = next((t for t in [trigger, *trigger.ancestors] if t.pos_ in ("VERB", "AUX")), trigger)
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in clause.children):
-            return True  # a condition, or a time reference ("since protests broke out in 2011")
         token = trigger
         for _ in range(3):
             children = list(token.children)
@@ -259,7 +259,8 @@ class EventExtractor:
                 return True
             if any(c.dep_ == "aux" and c.lower_ in words["hedge_modals"] for c in children):
                 return True
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in children):
+            clause = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), token)
+            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in clause.children):
                 return True  # a condition, or a time reference ("since protests broke out in 2011")
             if token.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in children):
                 if token.head == token or token.head.lemma_.lower() not in words["realis_heads"]:
@@ -454,7 +455,7 @@ class EventExtractor:
             elif actor1_kind and actor1_kind not in words["state_kinds"] and entry.get("nonstate_sub_event_type"):
                 sub_type = entry["nonstate_sub_event_type"]
         # ACLED's Attack is violence against civilians; against an armed actor it is a battle.
-        if sub_type == "Attack" and actor2 and self.entities[actor2].get("kind") in ("armed group", "state forces", "militia", "security forces"):
+        if sub_type == "Attack" and actor2 and self.entities[actor2].get("kind") in words["armed_kinds"] | words["state_kinds"]:
             sub_type = "Armed clash"
         event = Event(article_id, trigger, self.table.sub_event_types.get(sub_type, entry["event_type"]), sub_type,
                       actor1=actor1, actor2=actor2 if actor2 != actor1 else None, location=location)
@@ -794,12 +795,7 @@ class EventExtractor:
 
 def _number(token) -> int | None:
     text = token.text.replace(",", "")
-    if text.isdigit():
-        return int(text)
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-             "forty": 40, "fifty": 50, "hundred": 100}
-    return words.get(token.lower_)
+    return int(text) if text.isdigit() else NUMBER_WORDS.get(token.lower_)
 
 
 def _phrase(token) -> str:
