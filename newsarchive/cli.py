@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,19 +10,23 @@ import click
 from .build import build
 from .nlp import DEFAULT_MODEL, ModelNotAvailable
 
-PROGRESS_FROM = 20  # show a progress bar when at least this many articles need the model
-
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The SQLite archive to create or update. It is replaced atomically when the build succeeds.")
+              help="The SQLite archive to create or update, in one transaction: readers never see a half-built archive.")
 @click.option("--rebuild", is_flag=True,
-              help="Rebuild from scratch: ignore the previous archive and re-analyse every article with spaCy.")
+              help="Rebuild from scratch into a new file: ignore the previous archive and its cache, re-analyse every article.")
 @click.option("--model", default=DEFAULT_MODEL, show_default=True,
               help="The installed spaCy pipeline to use for sentences and entities.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help=f"Processes running the model in parallel, each loading it once. Default: every core ({os.cpu_count()}).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Send the model's work to a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                   "(pip install 'newsarchive[dask]'). The merge and the write stay on this machine.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems (skipped files) and errors, no progress or summary.")
-def main(sources: tuple[Path, ...], db_path: Path, rebuild: bool, model: str, quiet: bool) -> None:
+def main(sources: tuple[Path, ...], db_path: Path, rebuild: bool, model: str, workers: int | None,
+         scheduler: str | None, quiet: bool) -> None:
     """Build a searchable SQLite news archive from SOURCES (folders or files; default: seeds/).
 
     Reads .txt pages (text scraped from web pages, boilerplate and all), .html
@@ -36,20 +41,9 @@ def main(sources: tuple[Path, ...], db_path: Path, rebuild: bool, model: str, qu
         if not default.exists():
             raise click.UsageError("no SOURCES given and there is no seeds/ folder here")
         sources = (default,)
-
-    def progress(total: int):
-        if quiet or total < PROGRESS_FROM:
-            return lambda n: None
-        bar = click.progressbar(length=total, label="Analysing articles", file=click.get_text_stream("stderr"))
-        bar.__enter__()
-        def tick(n: int) -> None:
-            bar.update(n)
-            if bar.pos >= total:
-                bar.__exit__(None, None, None)
-        return tick
-
     try:
-        report = build(list(sources), db_path, model=model, rebuild=rebuild, progress=progress)
+        report = build(list(sources), db_path, model=model, rebuild=rebuild, workers=workers, scheduler=scheduler,
+                       progress=not quiet)
     except ModelNotAvailable as error:
         raise click.ClickException(str(error))
     for skip in report.skipped:
@@ -61,5 +55,7 @@ def main(sources: tuple[Path, ...], db_path: Path, rebuild: bool, model: str, qu
                    f"{report.seconds:.2f} s)")
         return
     counts = ", ".join(f"{value} {name}" for name, value in report.counts().items())
-    click.echo(f"Built {db_path}: {counts}; {report.analysed} analysed by spaCy, {len(report.skipped)} skipped files; "
-               f"{report.seconds:.1f} s")
+    click.echo(f"Built {db_path}: {counts}")
+    click.echo(f"  {report.changed} articles added or changed, {report.removed} removed, {report.analysed} analysed by "
+               f"the model, {len(report.skipped)} skipped files; {report.seconds:.1f} s")
+    click.echo("  " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stages.items()))

@@ -25,8 +25,10 @@ from pathlib import Path
 
 import yaml
 
+from .actors import load_actors
 from .dates import resolve_event_date
 from .ids import stable_id
+from .link import names_a_group
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
@@ -35,6 +37,7 @@ SUBJECTS = ("nsubj", "csubj")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100}
+PRO_NAME = re.compile(r"\bpro\s*-\s*([A-Z][\w’']+)")
 # Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
 PARTICLES = ("away", "back", "out", "off")
 # Two events of one story are the same report when their sentences are this alike
@@ -92,6 +95,9 @@ def lexicon() -> Lexicon:
     )
 
 
+_matchers: dict[int, object] = {}  # id(vocab) -> its trigger matcher, built once per process
+
+
 def trigger_matcher(vocab):
     """A DependencyMatcher for every verb and noun of the lexicon ("take" + "over" as one trigger)."""
     from spacy.matcher import DependencyMatcher
@@ -121,9 +127,7 @@ class ArticleEvents:
     doc: object  # spacy Doc of the body
     sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
     published: str | None
-    story_id: int
-    outlet: str  # who published it, for counting sources ("article:<id>" when unknown)
-    mentions: list[tuple[int, int, int]]  # (start_char, end_char, entity id)
+    mentions: list[tuple[int, int, str]]  # (start_char, end_char, entity key)
 
 
 @dataclass
@@ -152,19 +156,22 @@ class Event:
 
 
 class EventExtractor:
-    def __init__(self, entities: dict[int, dict]):
-        self.entities = entities  # entity id -> entity row
+    """Reads one article's events; entities are the article's own, by entity key (link.ArticleLinks)."""
+
+    def __init__(self, entities: dict[str, dict]):
+        self.entities = entities  # entity key -> type, kind, name, place fields
         self.table = lexicon()
-        self.matcher = None
         # Per article: token index -> entity id, the article's state forces, its main place.
         self.token_entity: dict[int, int] = {}
         self.state_actor: int | None = None
         self.armed_actor: int | None = None
         self.focus: int | None = None
         self.published: str | None = None
-        # "pro-regime", "pro-government", or "pro-" and the surname of a person in the archive ("pro-Assad").
-        surnames = sorted({re.escape(re.split(r"[\s-]+", row["name"])[-1].lower()) for row in entities.values()
-                           if row["type"] == "PERSON" and len(row["name"].split()) > 1})
+        # "pro-regime", "pro-government", or "pro-" and the surname of a person the article
+        # names in full or of a curated person.
+        names = [row["name"] for row in entities.values() if row["type"] == "PERSON"]
+        names += [actor.name for actor in load_actors() if actor.type == "PERSON"]
+        surnames = sorted({re.escape(re.split(r"[\s-]+", name)[-1].lower()) for name in names if len(name.split()) > 1})
         self.pro_state = re.compile(r"\bpro\s*-\s*(" + "|".join(["regime", "government", *surnames]) + r")\b")
 
     # ---- one article ------------------------------------------------------------
@@ -172,8 +179,9 @@ class EventExtractor:
     def article(self, article: ArticleEvents) -> tuple[list[Event], list[dict]]:
         """The article's events and attribution rows."""
         doc = article.doc
-        if self.matcher is None:
-            self.matcher = trigger_matcher(doc.vocab)
+        matcher = _matchers.get(id(doc.vocab))
+        if matcher is None:
+            matcher = _matchers[id(doc.vocab)] = trigger_matcher(doc.vocab)
         self.token_entity = self._token_entities(doc, article.mentions)
         self.focus = self._most_mentioned(article.mentions, lambda e: self._is_place(e) and
                                           self.entities[e].get("geo_precision") in ("exact", "region"))
@@ -184,7 +192,7 @@ class EventExtractor:
         self.published = article.published
         sentence_ids = {start: sid for start, _, sid in article.sentences}
         triggers = defaultdict(list)
-        for _, (token_index,) in self.matcher(doc):
+        for _, (token_index,) in matcher(doc):
             triggers[doc[token_index].sent.start].append(doc[token_index])
         events, attributions = [], []
         last_speaker: int | None = None
@@ -195,7 +203,7 @@ class EventExtractor:
             said, last_speaker = self._attributions(sent, last_speaker)
             for speaker_id, speaker, claim, cue in said:
                 attributions.append({
-                    "id": stable_id("attribution", article.id, sentence_id, cue, speaker, claim),
+                    "id": stable_id("attribution", article.id, len(attributions)),
                     "article_id": article.id, "sentence_id": sentence_id, "speaker_id": speaker_id,
                     "speaker": speaker, "claim": claim, "cue": cue,
                 })
@@ -225,8 +233,8 @@ class EventExtractor:
         return None
 
     @staticmethod
-    def _token_entities(doc, mentions) -> dict[int, int]:
-        """token index -> entity id, for tokens inside a mention."""
+    def _token_entities(doc, mentions) -> dict[int, str]:
+        """token index -> entity key, for tokens inside a mention."""
         by_token = {}
         for start, end, entity_id in mentions:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -517,8 +525,13 @@ class EventExtractor:
         modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
         if token.lemma_.lower() in state or any(c.lemma_.lower() in state for c in modifiers):
             return True
-        text = " ".join(c.text for c in token.lefts).lower()
-        return bool(self.pro_state.search(text))
+        text = " ".join(c.text for c in token.lefts)
+        if self.pro_state.search(text.lower()):
+            return True
+        # "pro-Assad forces", "pro-Gaddafi militias": support for a named leader, not for a
+        # people or a country ("pro-Kurdish", "pro-Russian")
+        leader = PRO_NAME.search(text)
+        return bool(leader) and not names_a_group(leader.group(1))
 
 
     def _place_in(self, token) -> int | None:
@@ -833,18 +846,16 @@ def _claim(sent, verb, claim_root, speaker_token) -> str:
 # ---- across articles -------------------------------------------------------------
 
 
-def extract_events(articles: list[ArticleEvents], entity_rows: list[dict]) -> dict[str, list[dict]]:
-    """Rows of events, event_fatalities, event_clusters and attributions for the whole corpus."""
-    entities = {row["id"]: row for row in entity_rows}
-    extractor = EventExtractor(entities)
-    all_events: list[tuple[ArticleEvents, Event]] = []
-    attribution_rows = []
-    for article in articles:
-        events, attributions = extractor.article(article)
-        all_events.extend((article, event) for event in events)
-        attribution_rows.extend(attributions)
+def article_events(article: ArticleEvents, entities: dict[str, dict]) -> dict[str, list[dict]]:
+    """Rows of events, event_fatalities and attributions for one article.
+
+    Entity columns (actor1_id, location_id, side_id, speaker_id...) hold entity keys
+    here; the store turns them into entity ids once the corpus-wide merge has run.
+    Every id is unique within the article by construction (its trigger, or its position).
+    """
+    events, attribution_rows = EventExtractor(entities).article(article)
     event_rows, fatality_rows = [], []
-    for article, event in all_events:
+    for event in events:
         event_id = stable_id("event", article.id, event.sentence_id, event.trigger.i)
         place = entities.get(event.location) if event.location else None
         event_rows.append({
@@ -867,22 +878,23 @@ def extract_events(articles: list[ArticleEvents], entity_rows: list[dict]) -> di
             "attributed_to_id": event.attributed_to,
             "evidence": event.evidence,
         })
-        for entity_id, side, count in event.sides:
-            fatality_rows.append({"id": stable_id("fatality", event_id, side, count), "event_id": event_id,
-                                  "side_id": entity_id, "side": side, "count": count})
-    cluster_rows = cluster_events(event_rows, {a.id: a for a in articles})
-    return {"events": event_rows, "event_fatalities": fatality_rows, "event_clusters": cluster_rows,
-            "attributions": attribution_rows}
+        for position, (entity_key, side, count) in enumerate(event.sides):
+            fatality_rows.append({"id": stable_id("fatality", event_id, position), "event_id": event_id,
+                                  "side_id": entity_key, "side": side, "count": count})
+    return {"events": event_rows, "event_fatalities": fatality_rows, "attributions": attribution_rows}
 
 
-def cluster_events(event_rows: list[dict], articles: dict[int, ArticleEvents]) -> list[dict]:
+def cluster_events(event_rows: list[dict]) -> list[dict]:
     """Group event rows that report one real-world event; set each row's cluster_id; return cluster rows.
 
-    Two reports are one event when they are the same sentence in copies of one story
-    (the AFP report run by two outlets), or when they agree on what (sub-type), who
-    (actor1), where (location) and the day, all stated.
+    Each row also carries its article's story_id and outlet. Two reports are one event
+    when they are the same sentence in copies of one story (the AFP report run by two
+    outlets), or when they agree on what (sub-type), who (actor1), where (location) and
+    the day, all stated. Both tests are blocked (by story and type; by the facts), so
+    the work grows with the corpus, not with its square. A cluster's id is its smallest
+    event id, so it stays while that report stays.
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     parent = {row["id"]: row["id"] for row in event_rows}
 
@@ -899,13 +911,16 @@ def cluster_events(event_rows: list[dict], articles: dict[int, ArticleEvents]) -
 
     by_story = defaultdict(list)
     for row in event_rows:
-        by_story[articles[row["article_id"]].story_id].append(row)
+        by_story[(row["story_id"], row["event_type"])].append(row)
     for rows in by_story.values():
+        if len({r["article_id"] for r in rows}) < 2:
+            continue
+        scores = process.cdist([r["evidence"] for r in rows], [r["evidence"] for r in rows],
+                               scorer=fuzz.ratio, score_cutoff=SAME_SENTENCE)
         for i, a in enumerate(rows):
-            for b in rows[i + 1:]:
-                if (a["article_id"] != b["article_id"] and a["event_type"] == b["event_type"]
-                        and fuzz.ratio(a["evidence"], b["evidence"]) >= SAME_SENTENCE):
-                    join(a["id"], b["id"])
+            for j in scores[i].nonzero()[0]:
+                if j > i and a["article_id"] != rows[j]["article_id"]:
+                    join(a["id"], rows[j]["id"])
     by_facts = defaultdict(list)
     for row in event_rows:
         if row["actor1_id"] and row["location_id"] and row["event_date"] and row["date_precision"] == "day":
@@ -940,8 +955,8 @@ def cluster_events(event_rows: list[dict], articles: dict[int, ArticleEvents]) -
             "longitude": common("longitude"),
             "event_count": len(rows),
             "article_count": len({r["article_id"] for r in rows}),
-            "story_count": len({articles[r["article_id"]].story_id for r in rows}),
-            "source_count": len({articles[r["article_id"]].outlet for r in rows}),
+            "story_count": len({r["story_id"] for r in rows}),
+            "source_count": len({r["outlet"] for r in rows}),
             "evidence": min(rows, key=lambda r: r["id"])["evidence"],
         })
     return clusters

@@ -15,11 +15,9 @@ Rules and word lists live in data/entity_rules.yml.
 
 from __future__ import annotations
 
-import bisect
-import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +26,6 @@ from unidecode import unidecode
 
 from .actors import actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
-from .ids import stable_id
 from .outlets import load_registry
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -42,6 +39,7 @@ NAME_MATCH = 90
 # place is in the story's countries, or it is a country, province or city this big.
 RETYPE_MIN_POPULATION = 100_000
 # Nouns that make "<name> <noun>" the name of a province rather than of its capital.
+PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
@@ -74,6 +72,19 @@ def rules() -> Rules:
     )
 
 
+def names_a_group(word: str) -> bool:
+    """Whether a word names a people, faith or country ("Kurdish", "Shia", "Russian", "Iran"), not a person."""
+    word = word.lower()
+    return word in rules().norp or word in ArticleLinker._demonyms() or word in _country_names()
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    path = DATA / "countries.yml"
+    countries = yaml.safe_load(path.read_text(encoding="utf-8"))["countries"] if path.exists() else {}
+    return frozenset(name.lower() for c in countries.values() for name in [c.get("name", ""), *(c.get("aliases") or [])] if name)
+
+
 def person_key(name: str) -> str:
     """Normalised name: ASCII, lower case, no particles ("al-", "el"), transliteration variants unified."""
     table = rules()
@@ -83,19 +94,8 @@ def person_key(name: str) -> str:
 
 
 @dataclass
-class Mention:
-    article_id: int
-    sentence_id: int | None
-    start: int
-    end: int
-    text: str
-    key: str  # the entity it belongs to, before cross-article merging
-
-
-@dataclass
 class EntityInfo:
     type: str
-    surface: Counter = field(default_factory=Counter)
     curated_name: str | None = None
     kind: str | None = None
     place: Place | None = None
@@ -103,48 +103,43 @@ class EntityInfo:
 
 
 @dataclass
-class ArticleInput:
-    """What the link stage needs of one article."""
+class ArticleLinks:
+    """The link stage's result for one article: its mentions, the entities they name, its dateline place."""
 
-    id: int
-    doc: object  # spacy Doc of the body
-    sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
-    dateline: str | None = None
+    mentions: list[tuple[int, int, str, str]]  # (start_char, end_char, text, entity key)
+    entities: dict[str, EntityInfo]  # entity key -> what the article says it is
+    dateline: str | None = None  # entity key of the dateline's place
+    dateline_text: str | None = None  # the dateline's place as written ("Erbil" for "ERBIL")
 
 
-class Linker:
+class ArticleLinker:
+    """Resolves one article's entity spans to entity keys; the same key in two articles is one entity."""
+
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self.entities: dict[str, EntityInfo] = {}
-        self.mentions: list[Mention] = []
-        self.datelines: dict[int, str] = {}  # article id -> entity key of its dateline place
         self.registry = load_registry()
 
-    # ---- one article --------------------------------------------------------
-
-    def add_article(self, article: ArticleInput) -> None:
-        spans = [span for span in (self._clean(ent) for ent in article.doc.ents if ent.label_ in TYPES) if span]
-        context, main_country = self._story_countries(spans, article.dateline)
+    def link(self, doc, dateline: str | None = None) -> ArticleLinks:
+        spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
+        context, main_country = self._story_countries(spans, dateline)
         resolved = [(span, self._resolve(span, context, main_country)) for span in spans]
-        resolved = self._join_short_names(resolved)
-        if article.dateline:
-            self._link_dateline(article, context)
-        starts = [start for start, _, _ in article.sentences]
+        resolved = self._join_places(self._join_short_names(resolved))
+        links = ArticleLinks([], {})
+        if dateline:
+            self._link_dateline(links, dateline, context)
         for (start, end, text, *_), (key, info) in ((span[:3], r) for span, r in resolved if r):
-            index = bisect.bisect_right(starts, start) - 1
-            sentence_id = article.sentences[index][2] if index >= 0 else None
-            entity = self.entities.setdefault(key, info)
-            entity.surface[text] += 1
-            self.mentions.append(Mention(article.id, sentence_id, start, end, text, key))
+            links.entities.setdefault(key, info)
+            links.mentions.append((start, end, text, key))
+        return links
 
-    def _link_dateline(self, article: ArticleInput, context: set[str]) -> None:
+    def _link_dateline(self, links: ArticleLinks, dateline: str, context: set[str]) -> None:
         """The dateline's place ("ERBIL, Kurdistan Region" -> Erbil) as the article's dateline entity."""
-        first = article.dateline.split(",")[0].strip()
+        first = dateline.split(",")[0].strip()
         place = self.gazetteer.resolve(first.title() if first.isupper() else first, context)
         if place:
             key, info = self._place_entity(place, "GPE")
-            self.entities.setdefault(key, info).surface[first.title() if first.isupper() else first] += 1
-            self.datelines[article.id] = key
+            links.entities.setdefault(key, info)
+            links.dateline, links.dateline_text = key, first.title() if first.isupper() else first
 
     def _clean(self, ent):
         """(start_char, end_char, text, label, span) without a leading "the" or trailing "'s"; None to drop."""
@@ -292,6 +287,26 @@ class Linker:
             return f"outlet:{outlet.id}", EntityInfo("ORG", curated_name=outlet.name, kind="news outlet")
         return None
 
+    @staticmethod
+    def _join_places(resolved):
+        """A name the article also uses for a place is that place ("Hasakeh" tagged PERSON once, GPE elsewhere).
+
+        merge_names does the same across the archive; doing it here too lets the events
+        stage see the place, not a person, in the article's own words.
+        """
+        places = {}
+        for (_, _, text, *_), result in resolved:
+            if result and result[0].startswith(PLACE_KEY_PREFIXES):
+                places.setdefault(person_key(text), result)
+        joined = []
+        for span_info, result in resolved:
+            if result and result[0].partition(":")[0] in ("person", "org", "loc", "gpe"):
+                place = places.get(result[0].partition(":")[2])
+                if place and place[0] != result[0]:
+                    result = place
+            joined.append((span_info, result))
+        return joined
+
     def _join_short_names(self, resolved):
         """A one-word PERSON (or ORG) that is the last name of a person in the article is that person."""
         full_names = {}
@@ -307,95 +322,69 @@ class Linker:
             joined.append((span_info, result))
         return joined
 
-    # ---- across articles ----------------------------------------------------
+# ---- across articles ----------------------------------------------------------
 
-    def finish(self) -> tuple[list[dict], list[dict]]:
-        """Merge spellings across articles and return (entity rows, mention rows)."""
-        merged = self._merge_names()
-        entities: dict[str, dict] = {}
-        groups: dict[str, list[str]] = defaultdict(list)
-        for key in self.entities:
-            groups[merged.get(key, key)].append(key)
-        for root, keys in groups.items():
-            surface = sum((self.entities[key].surface for key in keys), Counter())
-            entities[root] = {"key": root, "info": self.entities[root], "surface": surface}
-        rows, mention_rows = [], []
-        per_entity_articles: dict[str, set] = defaultdict(set)
-        per_entity_mentions: Counter = Counter()
-        for mention in self.mentions:
-            root = merged.get(mention.key, mention.key)
-            per_entity_articles[root].add(mention.article_id)
-            per_entity_mentions[root] += 1
-            mention_rows.append({
-                "id": stable_id("mention", mention.article_id, mention.start, mention.end),
-                "entity_id": stable_id("entity", root),
-                "article_id": mention.article_id,
-                "sentence_id": mention.sentence_id,
-                "start_char": mention.start,
-                "end_char": mention.end,
-                "text": mention.text,
-            })
-        for article_id, key in self.datelines.items():
-            per_entity_articles[merged.get(key, key)].add(article_id)
-        self.dateline_ids = {article_id: stable_id("entity", merged.get(key, key))
-                             for article_id, key in self.datelines.items()}
-        for root, entity in entities.items():
-            info: EntityInfo = entity["info"]
-            place = info.place
-            rows.append({
-                "id": stable_id("entity", root),
-                "name": info.curated_name or canonical_name(entity["surface"], info.type),
-                "type": info.type,
-                "kind": info.kind,
-                "aliases": json.dumps(sorted(entity["surface"]), ensure_ascii=False),
-                "mention_count": per_entity_mentions[root],
-                "article_count": len(per_entity_articles[root]),
-                "geonameid": place.geonameid if place else None,
-                "geoname": place.name if place else None,
-                "country_code": place.country_code if place else None,
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
-                "geo_precision": info.geo_precision,
-            })
-        return rows, mention_rows
 
-    def _merge_names(self) -> dict[str, str]:
-        """key -> root key, joining person/org/loc/fac keys of one type that are close spellings.
+def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]:
+    """key -> root key, for keys that name the same entity as another key; other keys map to nothing.
 
-        A lone surname joins the only full name in the corpus that ends with it.
-        """
-        from rapidfuzz import fuzz
+    - A person, group or unplaced name the corpus also uses for a place is that place
+      ("Hasakeh" tagged PERSON in one sentence and GPE in others).
+    - Person, org, loc and fac keys of one type join a longer root whose normalised name
+      is a close spelling (rapidfuzz token_sort_ratio >= NAME_MATCH).
+    - A lone surname joins the only full name in the corpus that ends with it.
 
-        merged: dict[str, str] = {}
-        # A name the corpus also uses for a place is that place ("Hasakeh" tagged PERSON
-        # in one sentence and GPE in others); places win over people and groups.
-        place_names: dict[str, str] = {}
-        for key, info in sorted(self.entities.items()):
-            if key.startswith(("place:", "loc:", "fac:", "gpe:")):
-                for surface in info.surface:
-                    place_names.setdefault(person_key(surface), key)
-        for key in sorted(self.entities):
-            prefix, _, name = key.partition(":")
-            if prefix in ("person", "org", "loc", "gpe") and name in place_names and place_names[name] != key:
-                merged[key] = place_names[name]
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(self.entities):
-            prefix, _, name = key.partition(":")
-            if prefix in ("person", "org", "loc", "fac") and key not in merged:
-                by_type[prefix].append(key)
-        for prefix, keys in by_type.items():
-            roots: list[str] = []
-            for key in sorted(keys, key=lambda k: (-len(k.split()), k)):
-                name = key.partition(":")[2]
-                match = next((root for root in roots if fuzz.token_sort_ratio(name, root.partition(":")[2]) >= NAME_MATCH), None)
-                if match is None and prefix == "person" and len(name.split()) == 1:
-                    enders = [root for root in roots if root.partition(":")[2].split()[-1] == name]
-                    match = enders[0] if len(enders) == 1 else None
-                if match:
-                    merged[key] = match
-                else:
-                    roots.append(key)
-        return merged
+    Near-linear: a key is compared only with the roots that share a blocking key with it
+    (the first or last three letters of one of its words); a close spelling differs in a
+    letter or two, so it keeps one of them.
+    """
+    from rapidfuzz import fuzz, process
+
+    merged: dict[str, str] = {}
+    place_names: dict[str, str] = {}
+    for key in sorted(keys):
+        if key.startswith(PLACE_KEY_PREFIXES):
+            for surface in sorted(surfaces.get(key, ())):
+                place_names.setdefault(person_key(surface), key)
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(keys):
+        prefix, _, name = key.partition(":")
+        if prefix in ("person", "org", "loc", "gpe") and name in place_names and place_names[name] != key:
+            merged[key] = place_names[name]
+        elif prefix in ("person", "org", "loc", "fac"):
+            by_type[prefix].append(key)
+    for prefix, type_keys in by_type.items():
+        roots: list[str] = []  # in the order they became roots: the first close one wins
+        blocks: dict[str, list[int]] = defaultdict(list)  # blocking key -> indexes into roots
+        enders: dict[str, list[int]] = defaultdict(list)  # last word -> indexes of person roots
+        for key in sorted(type_keys, key=lambda k: (-len(k.split()), k)):
+            name = key.partition(":")[2]
+            candidates = sorted({i for block in _blocking_keys(name) for i in blocks.get(block, ())})
+            match = None
+            if candidates:
+                scores = process.cdist([name], [roots[i].partition(":")[2] for i in candidates],
+                                       scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MATCH)[0]
+                match = next((roots[i] for i, score in zip(candidates, scores) if score >= NAME_MATCH), None)
+            if match is None and prefix == "person" and len(name.split()) == 1:
+                ending = enders.get(name, [])
+                match = roots[ending[0]] if len(ending) == 1 else None
+            if match:
+                merged[key] = match
+                continue
+            roots.append(key)
+            for block in _blocking_keys(name):
+                blocks[block].append(len(roots) - 1)
+            if name.split():
+                enders[name.split()[-1]].append(len(roots) - 1)
+    return merged
+
+
+def _blocking_keys(name: str) -> set[str]:
+    keys = set()
+    for word in name.split():
+        keys.add("<" + word[:3])
+        keys.add(">" + word[-3:])
+    return keys
 
 
 def canonical_name(surface: Counter, entity_type: str) -> str:

@@ -1,18 +1,27 @@
-"""The database layer: the archive's schema, and writing a whole archive into a new SQLite file.
+"""The database layer: the archive's schema, and updating it in place in one transaction.
 
-This is the only module that knows SQL. A build writes every table into a fresh
-file beside the target and renames it over the old one, so a reader never sees a
-half-built archive and a failed or killed build leaves the last good one intact.
+This is the only module that knows SQL. A build opens the archive, deletes and
+inserts the rows of the articles that changed, re-links entities, stories and event
+clusters whose members changed, and commits once: SQLite's commit is the atomicity,
+so a reader never sees a half-built archive and a failed or killed build leaves the
+last good one intact. Rows of untouched articles are never rewritten, and an entity
+keeps its id while any of the names it was built from is still in the archive.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
 import os
 import sqlite3
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
+
+from .ids import stable_id
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,11 @@ SCHEMA: tuple[Table, ...] = (
     Table(
         "mentions",
         {"id": int, "entity_id": int, "article_id": int, "sentence_id": int, "start_char": int, "end_char": int,
-         "text": str},
+         "text": str, "entity_key": str},
         foreign_keys=(("entity_id", "entities", "id"), ("article_id", "articles", "id"),
                       ("sentence_id", "sentences", "id")),
-        indexes=(("entity_id",), ("article_id",), ("sentence_id",)),
-        not_null=frozenset({"entity_id", "article_id", "start_char", "end_char", "text"}),
+        indexes=(("entity_id",), ("article_id",), ("sentence_id",), ("entity_key",)),
+        not_null=frozenset({"article_id", "start_char", "end_char", "text", "entity_key"}),
     ),
     Table(
         "event_clusters",
@@ -108,6 +117,24 @@ SCHEMA: tuple[Table, ...] = (
         not_null=frozenset({"article_id", "sentence_id", "speaker", "claim", "cue"}),
     ),
 )
+
+# The build's own bookkeeping, hidden in Datasette: which entity id each normalised name
+# (entity key) has, which key each article's dateline has, and each body's MinHash.
+INTERNAL: tuple[Table, ...] = (
+    Table("entity_keys", {"key": str, "entity_id": int, "info": str}, pk="key", indexes=(("entity_id",),),
+          not_null=frozenset({"info"})),
+    Table("dateline_keys", {"article_id": int, "key": str, "text": str}, pk="article_id", indexes=(("key",),),
+          not_null=frozenset({"key", "text"})),
+    Table("story_signatures", {"article_id": int, "signature": bytes}, pk="article_id",
+          not_null=frozenset({"signature"})),
+)
+
+# Rows that belong to one article, deleted and inserted with it (children first).
+ARTICLE_TABLES = ("event_fatalities", "attributions", "events", "mentions", "sentences", "dateline_keys",
+                  "story_signatures", "articles")
+# Columns that hold entity ids; the per-article analysis holds entity keys there.
+ENTITY_COLUMNS = {"events": ("actor1_id", "actor2_id", "location_id", "sub_location_id", "attributed_to_id"),
+                  "event_fatalities": ("side_id",), "attributions": ("speaker_id",)}
 
 VIEWS = {
     # Places with coordinates, shaped for datasette-cluster-map: its popup column
@@ -154,6 +181,10 @@ VIEWS = {
 BUILD_INFO = "_build_info"
 
 
+class RowConflict(Exception):
+    """An article whose rows cannot be stored (an id it would reuse), with the reason."""
+
+
 def temporary_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.building-{os.getpid()}")
 
@@ -187,33 +218,19 @@ def read_build_info(path: Path) -> dict[str, str]:
         return {}
 
 
-def write_archive(target: Path, rows: dict[str, list[dict]], build_info: dict[str, str]) -> None:
-    """Write every table into a new file and atomically replace the target with it."""
-    temporary = temporary_path(target)
-    temporary.unlink(missing_ok=True)
-    try:
-        db = sqlite_utils.Database(temporary)
-        db.conn.execute("pragma journal_mode = off")
-        db.conn.execute("pragma synchronous = off")
-        with db.conn:
-            for table in SCHEMA:
-                _create(db, table)
-                ordered = sorted(rows.get(table.name, []), key=lambda row: row[table.pk])
-                db[table.name].insert_all(ordered, batch_size=1000)
-            db[BUILD_INFO].insert_all(
-                [{"key": key, "value": value} for key, value in sorted(build_info.items())], pk="key")
-        for table in SCHEMA:
-            if table.fts:
-                db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
-        for name, sql in VIEWS.items():
-            db.create_view(name, sql.strip())
-        db.conn.execute("pragma journal_mode = delete")
-        db.conn.execute("analyze")
-        db.conn.close()
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def create_archive(path: Path) -> None:
+    """A new, empty archive file: every table, index, full-text index with its triggers, and view."""
+    db = sqlite_utils.Database(path)
+    for table in (*SCHEMA, *INTERNAL):
+        _create(db, table)
+    db[BUILD_INFO].create({"key": str, "value": str}, pk="key")
+    for table in SCHEMA:
+        if table.fts:
+            db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    db[BUILD_INFO].insert({"key": "schema", "value": SCHEMA_VERSION})
+    db.conn.close()
 
 
 def _create(db: sqlite_utils.Database, table: Table) -> None:
@@ -225,3 +242,296 @@ def _create(db: sqlite_utils.Database, table: Table) -> None:
     )
     for columns in table.indexes:
         db[table.name].create_index(list(columns))
+
+
+class Archive:
+    """One build's write transaction on an archive file: nothing is visible to readers until commit()."""
+
+    def __init__(self, path: Path, fresh: bool = False):
+        self.path = path
+        self.connection = sqlite3.connect(path, isolation_level=None, timeout=60)
+        if fresh:  # a new file nobody reads yet: no journal needed, it is renamed into place when done
+            self.connection.execute("pragma journal_mode = off")
+            self.connection.execute("pragma synchronous = off")
+        self.connection.execute("begin immediate")
+        self.key_ids: dict[str, int] = {}
+        self.added: set[int] = set()
+
+    def execute(self, sql: str, parameters=()):
+        return self.connection.execute(sql, parameters)
+
+    # ---- articles ------------------------------------------------------------------
+
+    def articles(self) -> dict[int, tuple[str, str, int | None]]:
+        """article id -> (content hash, file, line) of every article in the archive."""
+        return {row[0]: row[1:] for row in self.execute("select id, content_hash, file, line from articles")}
+
+    def remove_articles(self, ids: list[int]) -> None:
+        """Delete the articles and every row that belongs to them."""
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for table in ARTICLE_TABLES:
+                if table == "event_fatalities":
+                    self.execute(f"delete from event_fatalities where event_id in "
+                                 f"(select id from events where article_id in ({marks}))", chunk)
+                else:
+                    column = "id" if table == "articles" else "article_id"
+                    self.execute(f"delete from {table} where {column} in ({marks})", chunk)
+
+    def add_article(self, article, analysis) -> None:
+        """Insert an article, its sentences, mentions (by entity key), dateline key and story signature.
+
+        Raises RowConflict, with nothing of the article stored, when one of its rows would
+        reuse an id: two rows of its own, or a row already in the archive.
+        """
+        rows = _article_rows(article, analysis)
+        for table, table_rows in rows.items():
+            ids = [row[0] for row in table_rows]
+            if len(ids) != len(set(ids)):
+                raise RowConflict(f"two {table} rows would have the same id")
+        self.execute("savepoint article")
+        try:
+            for outlet in filter(None, (article.source, article.wire)):
+                self.execute("insert into sources (id, name, domain, kind, country, curated, article_count, "
+                             "published_count, credited_count) values (?, ?, ?, ?, ?, ?, 0, 0, 0) "
+                             "on conflict(id) do update set name = excluded.name, domain = excluded.domain, "
+                             "kind = excluded.kind, country = excluded.country, curated = excluded.curated",
+                             (outlet.id, outlet.name, outlet.domain, outlet.kind, outlet.country, int(outlet.curated)))
+            for table, table_rows in rows.items():
+                if table_rows:
+                    marks = ",".join("?" * len(table_rows[0]))
+                    self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
+            self.connection.executemany(
+                "insert into entity_keys (key, entity_id, info) values (?, null, ?) "
+                "on conflict(key) do update set info = excluded.info",
+                [(key, json.dumps(_info_dict(info), sort_keys=True)) for key, info in analysis.entities.items()])
+        except sqlite3.IntegrityError as error:
+            self.execute("rollback to article")
+            self.execute("release article")
+            raise RowConflict(f"a row would reuse an id already in the archive ({error})") from None
+        self.execute("release article")
+        self.added.add(article.id)
+
+    # ---- entities ------------------------------------------------------------------
+
+    def link_entities(self) -> set[int]:
+        """Merge entity keys into entities across the archive, keeping ids stable; update changed rows.
+
+        Returns the ids of articles already in the archive whose event rows name an entity
+        whose id changed (two entities merged, or one split): the caller re-adds their events.
+        """
+        from .link import merge_names
+
+        self.execute("delete from entity_keys where key not in "
+                     "(select entity_key from mentions union select key from dateline_keys)")
+        old_ids = dict(self.execute("select key, entity_id from entity_keys"))
+        infos = {key: json.loads(info) for key, info in self.execute("select key, info from entity_keys")}
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        for key, text, count in self.execute(
+                "select entity_key, text, count(*) from mentions group by entity_key, text union all "
+                "select key, text, count(*) from dateline_keys group by key, text"):
+            surfaces[key][text] += count
+        merged = merge_names(sorted(infos), surfaces)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(infos):
+            groups[merged.get(key, key)].append(key)
+
+        new_ids = _group_ids(groups, old_ids)
+        key_ids = {key: new_ids[root] for root, keys in groups.items() for key in keys}
+        changed = [key for key, entity_id in key_ids.items() if old_ids.get(key) != entity_id]
+        remapped = [key for key in changed if old_ids.get(key) is not None]
+        affected = set()
+        for start in range(0, len(remapped), 500):
+            chunk = remapped[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            affected.update(a for (a,) in self.execute(
+                f"select distinct article_id from mentions where entity_key in ({marks}) "
+                f"union select article_id from dateline_keys where key in ({marks})", chunk + chunk))
+        self.connection.executemany("update entity_keys set entity_id = ? where key = ?",
+                                    [(key_ids[key], key) for key in changed])
+        self.connection.executemany("update mentions set entity_id = ? where entity_key = ?",
+                                    [(key_ids[key], key) for key in remapped])
+        self.execute("update mentions set entity_id = (select entity_id from entity_keys where key = mentions.entity_key) "
+                     "where entity_id is null")
+        self.execute("update articles set dateline_entity_id = (select entity_id from dateline_keys join entity_keys "
+                     "using (key) where dateline_keys.article_id = articles.id) "
+                     "where id in (select article_id from dateline_keys) and dateline_entity_id is not "
+                     "(select entity_id from dateline_keys join entity_keys using (key) "
+                     "where dateline_keys.article_id = articles.id)")
+        self.key_ids = key_ids
+        self._write_entities(groups, new_ids, infos, surfaces)
+        return affected - self.added
+
+    def _write_entities(self, groups, ids, infos, surfaces) -> None:
+        from .link import canonical_name
+
+        mention_counts = {entity_id: (mentions, articles) for entity_id, mentions, articles in self.execute(
+            "select entity_id, count(*), count(distinct article_id) from mentions group by entity_id")}
+        article_counts = dict(self.execute(
+            "select entity_id, count(distinct article_id) from (select entity_id, article_id from mentions union "
+            "select entity_id, article_id from dateline_keys join entity_keys using (key)) group by entity_id"))
+        rows = {}
+        for root, keys in groups.items():
+            info = infos[root]
+            surface = sum((surfaces.get(key, Counter()) for key in keys), Counter())
+            entity_id = ids[root]
+            name = info["curated_name"] or (canonical_name(surface, info["type"]) if surface else info["geoname"])
+            rows[entity_id] = (entity_id, name or root.partition(":")[2], info["type"], info["kind"],
+                               json.dumps(sorted(surface), ensure_ascii=False),
+                               mention_counts.get(entity_id, (0, 0))[0], article_counts.get(entity_id, 0),
+                               info["geonameid"], info["geoname"], info["country_code"], info["latitude"],
+                               info["longitude"], info["geo_precision"])
+        _sync(self.connection, "entities", rows)
+
+    # ---- events --------------------------------------------------------------------
+
+    def add_events(self, article_id: int, analysis) -> None:
+        """(Re)place the article's events, fatalities and attributions, entity keys turned into ids."""
+        self.execute("delete from event_fatalities where event_id in (select id from events where article_id = ?)",
+                     (article_id,))
+        self.execute("delete from events where article_id = ?", (article_id,))
+        self.execute("delete from attributions where article_id = ?", (article_id,))
+        for table in ("events", "event_fatalities", "attributions"):
+            table_rows = []
+            for row in analysis.events.get(table, ()):
+                row = dict(row)
+                for column in ENTITY_COLUMNS[table]:
+                    if row.get(column) is not None:
+                        row[column] = self.key_ids[row[column]]
+                if table == "events":
+                    row["cluster_id"] = row["id"]  # until clusters are computed
+                table_rows.append(tuple(row.get(column) for column in COLUMNS[table]))
+            if table_rows:
+                marks = ",".join("?" * len(COLUMNS[table]))
+                self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
+
+    # ---- corpus-wide, then commit ----------------------------------------------------
+
+    def finish(self, build_info: dict[str, str]) -> dict[str, int]:
+        """Stories, event clusters and outlet counts; checks; commit. Returns the row counts."""
+        self._link_stories()
+        self._cluster_events()
+        self.execute("update sources set published_count = (select count(*) from articles where source_id = sources.id), "
+                     "credited_count = (select count(*) from articles where wire_id = sources.id)")
+        self.execute("update sources set article_count = published_count + credited_count")
+        self.execute("delete from sources where article_count = 0")
+        self._check()
+        self.execute(f"delete from {BUILD_INFO} where key != 'schema'")
+        counts = {table: self.execute(f"select count(*) from {table}").fetchone()[0]
+                  for table in ("articles", "sentences", "entities", "mentions", "events", "attributions")}
+        self.connection.executemany(f"insert into {BUILD_INFO} (key, value) values (?, ?)",
+                                    sorted({**build_info, **{k: str(v) for k, v in counts.items()}}.items()))
+        self.execute("commit")
+        return counts
+
+    def _link_stories(self) -> None:
+        from .stories import story_ids
+
+        signatures = dict(self.execute("select article_id, signature from story_signatures"))
+        stories = story_ids(signatures)
+        current = dict(self.execute("select id, story_id from articles"))
+        self.connection.executemany("update articles set story_id = ? where id = ?",
+                                    [(story, article) for article, story in stories.items() if current.get(article) != story])
+
+    def _cluster_events(self) -> None:
+        from .events import cluster_events
+
+        columns = ("id", "article_id", "event_type", "sub_event_type", "actor1_id", "actor2_id", "location_id",
+                   "event_date", "date_precision", "fatalities", "latitude", "longitude", "evidence", "cluster_id")
+        rows = [dict(zip((*columns, "story_id", "outlet"), row)) for row in self.execute(
+            f"select {', '.join('events.' + c for c in columns)}, articles.story_id, "
+            "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id) "
+            "from events join articles on articles.id = events.article_id order by events.id")]
+        current = {row["id"]: row["cluster_id"] for row in rows}
+        clusters = cluster_events(rows)
+        self.connection.executemany("update events set cluster_id = ? where id = ?",
+                                    [(row["cluster_id"], row["id"]) for row in rows if current[row["id"]] != row["cluster_id"]])
+        _sync(self.connection, "event_clusters",
+              {row["id"]: tuple(row[c] for c in COLUMNS["event_clusters"]) for row in clusters})
+
+    def _check(self) -> None:
+        """Invariants that must hold before the commit; a failure rolls the whole build back."""
+        problems = {
+            "mentions without an entity": "select count(*) from mentions where entity_id is null",
+            "events of a missing article": "select count(*) from events where article_id not in (select id from articles)",
+            "events without a cluster": "select count(*) from events where cluster_id not in (select id from event_clusters)",
+            "mentions of a missing entity": "select count(*) from mentions where entity_id not in (select id from entities)",
+        }
+        for problem, sql in problems.items():
+            count = self.execute(sql).fetchone()[0]
+            if count:
+                raise RuntimeError(f"the archive would have {count} {problem}; nothing was written")
+
+    def rollback(self) -> None:
+        if self.connection.in_transaction:
+            self.execute("rollback")
+
+    def close(self) -> None:
+        self.rollback()
+        self.connection.close()
+
+
+COLUMNS = {table.name: tuple(table.columns) for table in (*SCHEMA, *INTERNAL)}
+# An archive written with other tables or views is rebuilt whole, into a new file.
+SCHEMA_VERSION = hashlib.sha256(repr((SCHEMA, INTERNAL, VIEWS)).encode()).hexdigest()[:16]
+
+
+def _article_rows(article, analysis) -> dict[str, list[tuple]]:
+    """The article's own rows, in table column order (entity ids of mentions come after the merge)."""
+    sentence_ids = [analysis.sentence_id(article, position) for position in range(len(analysis.sentences))]
+    starts = [start for start, _ in analysis.sentences]
+    mentions = []
+    for start, end, text, key in analysis.mentions:
+        index = bisect.bisect_right(starts, start) - 1
+        mentions.append((stable_id("mention", article.id, start, end), None, article.id,
+                         sentence_ids[index] if index >= 0 else None, start, end, text, key))
+    return {
+        "articles": [(article.id, article.file, article.line, article.source.id if article.source else None,
+                      article.wire.id if article.wire else None, article.title, article.published, article.dateline,
+                      None, article.byline, article.body, article.word_count, article.id, article.url,
+                      article.content_hash)],
+        "sentences": [(sentence_ids[position], article.id, position, article.body[start:end], start, end)
+                      for position, (start, end) in enumerate(analysis.sentences)],
+        "mentions": mentions,
+        "dateline_keys": [(article.id, analysis.dateline, analysis.dateline_text)] if analysis.dateline else [],
+        "story_signatures": [(article.id, analysis.signature)],
+    }
+
+
+def _info_dict(info) -> dict:
+    place = info.place
+    return {"type": info.type, "curated_name": info.curated_name, "kind": info.kind,
+            "geo_precision": info.geo_precision, "geonameid": place.geonameid if place else None,
+            "geoname": place.name if place else None, "country_code": place.country_code if place else None,
+            "latitude": place.latitude if place else None, "longitude": place.longitude if place else None}
+
+
+def _group_ids(groups: dict[str, list[str]], old_ids: dict[str, int | None]) -> dict[str, int]:
+    """root key -> entity id. A group keeps the id most of its keys had; a new group gets a hash of its root.
+
+    Larger groups choose first, so when an entity splits, the bigger part keeps the id.
+    Ids are unique by construction: a taken id is never given twice.
+    """
+    ids: dict[str, int] = {}
+    taken: set[int] = set()
+    for root in sorted(groups, key=lambda r: (-len(groups[r]), r)):
+        held = Counter(old_ids[key] for key in groups[root] if old_ids.get(key) is not None)
+        entity_id = next((i for i, _ in sorted(held.items(), key=lambda item: (-item[1], item[0])) if i not in taken), None)
+        salt = 0
+        while entity_id is None or entity_id in taken:
+            entity_id = stable_id("entity", root, *([salt] if salt else []))
+            salt += 1
+        taken.add(entity_id)
+        ids[root] = entity_id
+    return ids
+
+
+def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple]) -> None:
+    """Make the table hold exactly these rows (by id), writing only the rows that differ."""
+    columns = COLUMNS[table]
+    current = {row[0]: row for row in connection.execute(f"select {', '.join(columns)} from {table}")}
+    stale = [(entity_id,) for entity_id in current if entity_id not in rows]
+    connection.executemany(f"delete from {table} where id = ?", stale)
+    changed = [row for entity_id, row in rows.items() if current.get(entity_id) != row]
+    connection.executemany(f"insert or replace into {table} values ({','.join('?' * len(columns))})", changed)

@@ -22,6 +22,7 @@ NUM_PERM = 128
 # 0.03. 0.3 sits well between, so heavier rewrites still group while separate
 # reporting of one event does not.
 THRESHOLD = 0.3
+SCHEME = "affine32"  # datasketch 2's default hash family; signatures kept on disk must say which they used
 
 
 def shingles(text: str) -> set[str]:
@@ -32,21 +33,35 @@ def shingles(text: str) -> set[str]:
 def minhash(text: str) -> MinHash:
     from datasketch import MinHash
 
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
-    for shingle in shingles(text):
-        signature.update(shingle.encode("utf-8"))
+    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    signature.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
     return signature
 
 
-def story_ids(bodies: dict[int, str], threshold: float = THRESHOLD) -> dict[int, int]:
-    """article id -> story id: the smallest article id among its near-duplicates (itself when unique)."""
+def signature(text: str) -> bytes:
+    """The body's MinHash as bytes: kept per article, so grouping never re-reads the bodies."""
+    return minhash(text).hashvalues.tobytes()
+
+
+def from_signature(data: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME)
+
+
+def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dict[int, int]:
+    """article id -> story id: the smallest article id among its near-duplicates (itself when unique).
+
+    LSH finds the candidate pairs; a pair already in one story is not compared again.
+    """
     from datasketch import MinHashLSH
 
-    signatures = {article_id: minhash(body) for article_id, body in bodies.items()}
+    signatures = {article_id: from_signature(data) for article_id, data in signatures.items()}
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for article_id, signature in signatures.items():
         lsh.insert(article_id, signature)
-    parent = {article_id: article_id for article_id in bodies}
+    parent = {article_id: article_id for article_id in signatures}
 
     def root(node: int) -> int:
         while parent[node] != node:
@@ -56,7 +71,7 @@ def story_ids(bodies: dict[int, str], threshold: float = THRESHOLD) -> dict[int,
 
     for article_id, signature in sorted(signatures.items()):
         for other in lsh.query(signature):
-            if other != article_id and signature.jaccard(signatures[other]) >= threshold:
-                a, b = root(article_id), root(other)
+            a, b = root(article_id), root(other)
+            if a != b and signature.jaccard(signatures[other]) >= threshold:
                 parent[max(a, b)] = min(a, b)
-    return {article_id: root(article_id) for article_id in bodies}
+    return {article_id: root(article_id) for article_id in signatures}

@@ -1,0 +1,113 @@
+"""The per-article stage: one parsed article in, everything the archive derives from it alone out.
+
+model (spaCy, cached by body) -> curated names -> link (entity keys) -> events -> story signature.
+The result, an ArticleAnalysis, is plain data: it is cached by the article's content and
+the project's code and data, sent back from worker processes or a Dask cluster, and
+turned into rows by the store. Entities are referred to by entity key here; the
+corpus-wide merge turns keys into entity ids.
+
+analyse_batch() is the unit of parallel work: each worker process loads the model once
+(per process, on first use) and keeps it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import nlp as nlp_stage
+from .events import ArticleEvents, article_events
+from .ids import stable_id
+from .link import ArticleLinker, EntityInfo
+from .parse import Article
+from .stories import signature
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+@dataclass
+class ArticleAnalysis:
+    article_id: int
+    sentences: list[tuple[int, int]]  # (start_char, end_char) into the body
+    mentions: list[tuple[int, int, str, str]]  # (start_char, end_char, text, entity key)
+    entities: dict[str, EntityInfo]  # entity key -> what this article says it is
+    dateline: str | None  # entity key of the dateline's place
+    dateline_text: str | None  # the place as written there
+    events: dict[str, list[dict]] = field(default_factory=dict)  # events, event_fatalities, attributions rows
+    signature: bytes = b""  # MinHash of the body, for story grouping
+
+    def sentence_id(self, article: Article, position: int) -> int:
+        return stable_id(article.content_hash, "sentence", position)
+
+
+class Analyser:
+    """The model and the rules of one process: loaded once, used for every batch."""
+
+    def __init__(self, model: str):
+        from .curated import CuratedMatcher
+        from .gazetteer import default_gazetteer
+
+        self.nlp = nlp_stage.load_pipeline(model)
+        self.curated = CuratedMatcher(self.nlp)
+        self.linker = ArticleLinker(default_gazetteer())
+
+    def analyse(self, articles: list[Article], cached: list[bytes | None]) -> list[tuple[bytes | None, ArticleAnalysis]]:
+        """(the model's Doc as bytes when it was computed now, else None; the analysis) per article."""
+        todo = [article.body for article, blob in zip(articles, cached) if blob is None]
+        fresh = iter(self.nlp.pipe(todo, batch_size=32))
+        results = []
+        for article, blob in zip(articles, cached):
+            if blob is None:
+                doc = next(fresh)
+                blob = nlp_stage.doc_to_bytes(doc)
+                results.append((blob, self.rules(article, doc)))
+            else:
+                results.append((None, self.rules(article, nlp_stage.doc_from_bytes(self.nlp, blob))))
+        return results
+
+    def rules(self, article: Article, doc: Doc) -> ArticleAnalysis:
+        """Everything after the model: curated names, entity keys, events, story signature."""
+        doc = self.curated(doc)
+        sentences = nlp_stage.sentence_spans(doc)
+        links = self.linker.link(doc, article.dateline)
+        analysis = ArticleAnalysis(article.id, sentences, links.mentions, links.entities, links.dateline,
+                                   links.dateline_text)
+        sentence_rows = [(start, end, analysis.sentence_id(article, position))
+                         for position, (start, end) in enumerate(sentences)]
+        mentions = [(start, end, key) for start, end, _, key in links.mentions]
+        analysis.events = article_events(
+            ArticleEvents(article.id, doc, sentence_rows, article.published, mentions),
+            entity_facts(links.entities, links.mentions))
+        analysis.signature = signature(article.body)
+        return analysis
+
+
+def entity_facts(entities: dict[str, EntityInfo], mentions) -> dict[str, dict]:
+    """entity key -> the facts the events stage reads: type, kind, name and place fields."""
+    longest: dict[str, str] = {}
+    for _, _, text, key in mentions:
+        if len(text) > len(longest.get(key, "")):
+            longest[key] = text
+    facts = {}
+    for key, info in entities.items():
+        place = info.place
+        facts[key] = {
+            "type": info.type, "kind": info.kind, "name": info.curated_name or longest.get(key, key.partition(":")[2]),
+            "geo_precision": info.geo_precision,
+            "country_code": place.country_code if place else None,
+            "latitude": place.latitude if place else None,
+            "longitude": place.longitude if place else None,
+        }
+    return facts
+
+
+_analysers: dict[str, Analyser] = {}
+
+
+def analyse_batch(model: str, articles: list[Article], cached: list[bytes | None]) -> list[tuple[bytes | None, ArticleAnalysis]]:
+    """The unit of parallel work, run in this process, a worker process or on a Dask worker."""
+    analyser = _analysers.get(model)
+    if analyser is None:
+        analyser = _analysers[model] = Analyser(model)
+    return analyser.analyse(articles, cached)

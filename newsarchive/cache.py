@@ -1,0 +1,80 @@
+"""The build cache beside the archive (<archive>.cache): per-article work, kept by content.
+
+Two kinds of entries, kept apart so that editing the rules never re-runs the model:
+- docs: the statistical model's analysis of a body (spaCy DocBin bytes), keyed by the
+  model's fingerprint and the body;
+- analyses: everything the rules derive from one article (newsarchive.analysis),
+  keyed by the code-and-data fingerprint and the article's content.
+Losing the file costs time, never correctness: the build recomputes what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+CHUNK = 500  # keys per "in (...)" query, under SQLite's parameter limit
+
+
+class BuildCache:
+    def __init__(self, path: Path, model_fingerprint: str, rules_fingerprint: str):
+        self.path = path
+        self.model_fingerprint = model_fingerprint
+        self.rules_fingerprint = rules_fingerprint
+        self.connection = sqlite3.connect(path)
+        self.connection.execute("pragma journal_mode = wal")
+        self.connection.execute("pragma synchronous = normal")
+        self.connection.execute("create table if not exists docs (key text primary key, doc blob not null)")
+        self.connection.execute(
+            "create table if not exists analyses (key text primary key, doc_key text not null, analysis blob not null)")
+
+    def doc_key(self, body: str) -> str:
+        return hashlib.sha256(f"{self.model_fingerprint}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def analysis_key(self, content_hash: str) -> str:
+        return hashlib.sha256(f"{self.rules_fingerprint}\0{self.model_fingerprint}\0{content_hash}".encode()).hexdigest()
+
+    def docs(self, bodies: Iterable[str]) -> dict[str, bytes]:
+        """body -> the model's analysis, for the bodies the cache holds."""
+        return self._get("docs", {self.doc_key(body): body for body in bodies})
+
+    def analyses(self, content_hashes: Iterable[str]) -> dict[str, object]:
+        """content hash -> ArticleAnalysis, for the articles the cache holds under the current rules."""
+        blobs = self._get("analyses", {self.analysis_key(h): h for h in content_hashes})
+        return {content_hash: pickle.loads(blob) for content_hash, blob in blobs.items()}
+
+    def _get(self, table: str, keys: dict[str, str]) -> dict[str, bytes]:
+        found = {}
+        items = list(keys)
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start:start + CHUNK]
+            rows = self.connection.execute(
+                f"select key, {'doc' if table == 'docs' else 'analysis'} from {table} "
+                f"where key in ({','.join('?' * len(chunk))})", chunk)
+            for key, blob in rows:
+                found[keys[key]] = blob
+        return found
+
+    def put(self, body: str, doc: bytes | None, content_hash: str, analysis: object) -> None:
+        if doc is not None:
+            self.connection.execute("insert or replace into docs values (?, ?)", (self.doc_key(body), doc))
+        self.connection.execute("insert or replace into analyses values (?, ?, ?)",
+                                (self.analysis_key(content_hash), self.doc_key(body), pickle.dumps(analysis, protocol=5)))
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def prune(self, content_hashes: Iterable[str]) -> None:
+        """Forget the work on articles no longer in the archive, or done by older code or models."""
+        keep = {self.analysis_key(h) for h in content_hashes}
+        stale = [key for (key,) in self.connection.execute("select key from analyses") if key not in keep]
+        self.connection.executemany("delete from analyses where key = ?", [(key,) for key in stale])
+        self.connection.execute("delete from docs where key not in (select doc_key from analyses)")
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()

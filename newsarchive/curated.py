@@ -1,0 +1,80 @@
+"""Curated names over the model's output: actors, generic actor phrases and outlets as entities.
+
+The statistical model runs first and its Docs are cached; these rules run after it,
+so editing data/actors.yml or data/outlets.yml never sends an article through the
+model again. spaCy's PhraseMatcher finds every curated alias in one pass over the
+tokens (a hash lookup per token, where an EntityRuler of token patterns walks a
+state machine); the longest match wins, and it replaces any model entity it overlaps.
+The match's id says what it is: actor:<name>, generic:<phrase> or outlet:<id>.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .actors import alias_key, load_actors
+from .outlets import load_registry
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+def curated_names() -> list[tuple[str, str, str, bool]]:
+    """(alias, label, pattern id, exact case) for every actor alias, generic phrase and outlet name.
+
+    Matching ignores case except for aliases marked case-sensitive (IS, WHO) and outlet
+    names ("Dawn" the paper, not "at dawn"). The first entry for an alias wins.
+    """
+    names = []
+    for actor in load_actors():
+        for alias in (actor.name, *actor.aliases):
+            names.append((alias, actor.type, f"actor:{actor.name}", alias in actor.case_sensitive))
+        for alias in actor.generic_aliases:
+            names.append((alias, actor.type, f"generic:{alias_key(alias)}", alias in actor.case_sensitive))
+    for outlet in load_registry().outlets.values():
+        for name in (outlet.name, *outlet.aliases):
+            names.append((name, "ORG", f"outlet:{outlet.id}", True))
+    return names
+
+
+class CuratedMatcher:
+    """Tags curated names in an analysed Doc, replacing overlapping model entities."""
+
+    def __init__(self, nlp: Language):
+        from spacy.matcher import PhraseMatcher
+
+        vocab = nlp.vocab
+        self.matchers = {"LOWER": PhraseMatcher(vocab, attr="LOWER"), "ORTH": PhraseMatcher(vocab, attr="ORTH")}
+        self.entries: dict[str, tuple[str, str]] = {}  # match key -> (label, pattern id)
+        seen: set[tuple[str, ...]] = set()
+        for alias, label, pattern_id, exact_case in curated_names():
+            for variant in dict.fromkeys((alias, alias.replace("'", "’"))):
+                pattern = nlp.make_doc(variant)
+                folded = tuple(token.lower_ for token in pattern)
+                if folded in seen:
+                    continue
+                seen.add(folded)
+                attribute = "ORTH" if exact_case else "LOWER"
+                key = f"{attribute}:{len(self.entries)}"
+                self.entries[key] = (label, pattern_id)
+                self.matchers[attribute].add(key, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        spans = []
+        for matcher in self.matchers.values():
+            for match_id, start, end in matcher(doc):
+                label, pattern_id = self.entries[doc.vocab.strings[match_id]]
+                spans.append(Span(doc, start, end, label=label, span_id=pattern_id))
+        if not spans:
+            return doc
+        curated = filter_spans(spans)
+        taken = {i for span in curated for i in range(span.start, span.end)}
+        model = [ent for ent in doc.ents if not any(i in taken for i in range(ent.start, ent.end))]
+        doc.ents = sorted([*curated, *model], key=lambda span: span.start)
+        return doc
+
+
