@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from .datafiles import read_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -33,7 +33,7 @@ def alias_key(alias: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_actors(path: Path = DATA / "actors.yml") -> tuple[Actor, ...]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["actors"]
+    entries = read_yaml(path)["actors"]
     return tuple(
         Actor(
             name=entry["name"],

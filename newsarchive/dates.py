@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from dateutil import parser as dateutil_parser
+from .datafiles import load as load_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -27,7 +27,7 @@ MONTH_WORD = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\
 @lru_cache(maxsize=1)
 def tz_offsets() -> dict[str, int]:
     """Time-zone abbreviation -> offset in seconds, from data/timezones.yml."""
-    table = yaml.safe_load((DATA / "timezones.yml").read_text(encoding="utf-8"))
+    table = load_data("timezones.yml")
     return {abbr: int(hours * 3600) for abbr, hours in table.items()}
 
 

@@ -1,7 +1,7 @@
 """The events stage: who did what to whom, where and when, read off the dependency parse.
 
-Triggers are found by spaCy's DependencyMatcher, with patterns built from the
-verb and noun lexicon in data/event_verbs.yml ("seize", "take over", "drop barrel
+Triggers are the tokens the verb and noun lexicon in data/event_verbs.yml names
+(by lemma and part of speech, one set lookup per token) ("seize", "take over", "drop barrel
 bombs", "clashes", "air raid"). For each trigger the parse gives the roles: the
 subject (or passive agent) is actor1, the object actor2 or the place, preposition
 objects the place ("in Hasakeh") or the other side ("against ISIS", "with regime
@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from .actors import load_actors
 from .dates import resolve_event_date
 from .ids import stable_id
 from .link import names_a_group
+from .datafiles import load as load_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
@@ -64,8 +64,8 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = yaml.safe_load((DATA / "event_verbs.yml").read_text(encoding="utf-8"))
-    cues = yaml.safe_load((DATA / "attribution_cues.yml").read_text(encoding="utf-8"))
+    data = load_data("event_verbs.yml")
+    cues = load_data("attribution_cues.yml")
 
     def specificity(entry: dict) -> int:
         return -(bool(entry.get("particle")) + bool(entry.get("prep")) + 2 * bool(entry.get("requires_object_lemma")))
@@ -95,25 +95,21 @@ def lexicon() -> Lexicon:
     )
 
 
-_matchers: dict[int, object] = {}  # id(vocab) -> its trigger matcher, built once per process
+# A noun trigger in a noun's position: the small model tags a sentence-initial "Fighting"
+# or "capture" as a verb now and then; as subject or object it is the noun.
+NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "pobj", "conj", "appos", "attr"})
 
 
-def trigger_matcher(vocab):
-    """A DependencyMatcher for every verb and noun of the lexicon ("take" + "over" as one trigger)."""
-    from spacy.matcher import DependencyMatcher
-
-    table = lexicon()
-    matcher = DependencyMatcher(vocab)
-    plain_verbs = sorted(table.verbs)
-    matcher.add("VERB", [[{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": plain_verbs}, "POS": {"IN": ["VERB", "ADJ"]}}}],
-                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.forms)}}}]])
-    # The small model tags a sentence-initial "Fighting" or "capture" as a verb now and
-    # then; in a noun's position (subject, object) it is the noun.
-    nominal = ["nsubj", "nsubjpass", "csubj", "dobj", "pobj", "conj", "appos", "attr"]
-    matcher.add("NOUN", [[{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(table.nouns)}, "POS": "NOUN"}}],
-                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.nouns)}, "POS": "NOUN"}}],
-                         [{"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LOWER": {"IN": sorted(table.nouns)}, "DEP": {"IN": nominal}}}]])
-    return matcher
+def is_trigger(token, table: Lexicon) -> bool:
+    """Whether the lexicon has the token as an event verb or noun (one test per token, no matcher)."""
+    lower = token.lower_
+    if lower in table.forms:
+        return True
+    if token.pos_ in ("VERB", "ADJ") and token.lemma_ in table.verbs:
+        return True
+    if token.pos_ == "NOUN" and (token.lemma_ in table.nouns or lower in table.nouns):
+        return True
+    return lower in table.nouns and token.dep_ in NOMINAL_DEPS
 
 
 # ---- what the stage reads ------------------------------------------------------
@@ -179,9 +175,6 @@ class EventExtractor:
     def article(self, article: ArticleEvents) -> tuple[list[Event], list[dict]]:
         """The article's events and attribution rows."""
         doc = article.doc
-        matcher = _matchers.get(id(doc.vocab))
-        if matcher is None:
-            matcher = _matchers[id(doc.vocab)] = trigger_matcher(doc.vocab)
         self.token_entity = self._token_entities(doc, article.mentions)
         self.focus = self._most_mentioned(article.mentions, lambda e: self._is_place(e) and
                                           self.entities[e].get("geo_precision") in ("exact", "region"))
@@ -191,9 +184,6 @@ class EventExtractor:
                                                 lambda e: self.entities[e].get("kind") in self.table.words["armed_kinds"])
         self.published = article.published
         sentence_ids = {start: sid for start, _, sid in article.sentences}
-        triggers = defaultdict(list)
-        for _, (token_index,) in matcher(doc):
-            triggers[doc[token_index].sent.start].append(doc[token_index])
         events, attributions = [], []
         last_speaker: int | None = None
         for sent in doc.sents:
@@ -207,7 +197,7 @@ class EventExtractor:
                     "article_id": article.id, "sentence_id": sentence_id, "speaker_id": speaker_id,
                     "speaker": speaker, "claim": claim, "cue": cue,
                 })
-            found = [e for e in (self._event(t, article.id) for t in sorted(set(triggers[sent.start]), key=lambda t: t.i)) if e]
+            found = [e for e in (self._event(t, article.id) for t in sent if is_trigger(t, self.table)) if e]
             found = self._merge_nested(found)
             self._fatalities(sent, found)
             speaker = next((s for s, *_ in said if s), None)

