@@ -141,28 +141,30 @@ def test_failed_build_leaves_the_previous_archive(seed_copy, tmp_path):
 def test_killed_build_leaves_the_previous_archive(seed_copy, tmp_path):
     db = tmp_path / "archive.db"
     build([seed_copy], db)
-    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    before = snapshot(db)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     for copy in range(40):  # enough new articles that the build is still running when killed
         (seed_copy / f"copy{copy}.txt").write_text(texts[copy % 5].replace("the", f"the{copy}", 3), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), str(seed_copy), "--db", str(db), "--quiet"],
-                               cwd=tmp_path, start_new_session=True)
+    process = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), str(seed_copy), "--db", str(db), "--quiet",
+                                "--workers", "1"], cwd=tmp_path, start_new_session=True)
+    journal = tmp_path / "archive.db-journal"  # SQLite's rollback journal: the write transaction is open
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(tmp_path.glob(".archive.db.building-*")) and process.poll() is None:
+    while time.monotonic() < deadline and not journal.exists() and process.poll() is None:
         time.sleep(0.01)
+    assert process.poll() is None, "the build ended before it could be killed mid-write"
+    time.sleep(1.0)  # well into the transaction: articles are being analysed and stored
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    assert snapshot(db) == before  # opening the archive rolls the unfinished transaction back
     assert rows(db, "pragma integrity_check") == [("ok",)]
-    report = build([seed_copy], db)  # the next build cleans up and succeeds
+    report = build([seed_copy], db)  # the next build succeeds
     assert report.articles == 45
-    assert not list(tmp_path.glob(".archive.db.building-*"))
 
 
 def test_cli_help_and_summary(tmp_path):
     runner = CliRunner()
     help_text = runner.invoke(main, ["--help"]).output
-    for option in ("--db", "--rebuild", "--model", "--quiet"):
+    for option in ("--db", "--rebuild", "--model", "--workers", "--scheduler", "--quiet"):
         assert option in help_text
     result = runner.invoke(main, [str(SEEDS), "--db", str(tmp_path / "a.db")])
     assert result.exit_code == 0
