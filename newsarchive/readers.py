@@ -10,6 +10,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -41,12 +42,45 @@ class RawDocument:
     def where(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Hash of the normalised content: the article's identity across rebuilds."""
         payload = json.dumps([self.text, self.fields], sort_keys=True, ensure_ascii=False)
         payload = " ".join(unicodedata.normalize("NFC", payload).split())
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Where a document is and what it holds, without its text: what a build keeps of every input."""
+
+    path: Path
+    file: str
+    line: int | None
+    content_hash: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def scan(sources: list[Path]) -> Iterator[DocumentRef | SkipInput]:
+    """Every document under the sources, hashed and let go of; unreadable ones as SkipInput."""
+    for path, name in find_files(sources):
+        for item in read_file(path, name):
+            yield item if isinstance(item, SkipInput) else DocumentRef(path, item.file, item.line, item.content_hash)
+
+
+def load(refs: list[DocumentRef]) -> Iterator[RawDocument]:
+    """The documents behind the refs, reading each file once, in the refs' order of files."""
+    by_path: dict[Path, set] = {}
+    for ref in refs:
+        by_path.setdefault(ref.path, set()).add(ref.line)
+    for path, lines in by_path.items():
+        name = next(ref.file for ref in refs if ref.path == path)
+        for item in read_file(path, name):
+            if isinstance(item, RawDocument) and item.line in lines:
+                yield item
 
 
 def find_files(sources: list[Path]) -> list[tuple[Path, str]]:

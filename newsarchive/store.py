@@ -474,7 +474,9 @@ class Archive:
 
 COLUMNS = {table.name: tuple(table.columns) for table in (*SCHEMA, *INTERNAL)}
 # An archive written with other tables or views is rebuilt whole, into a new file.
-SCHEMA_VERSION = hashlib.sha256(repr((SCHEMA, INTERNAL, VIEWS)).encode()).hexdigest()[:16]
+SCHEMA_VERSION = hashlib.sha256(json.dumps(
+    [[t.name, {c: k.__name__ for c, k in t.columns.items()}, t.pk, t.foreign_keys, t.indexes, t.fts, sorted(t.not_null)]
+     for t in (*SCHEMA, *INTERNAL)] + [VIEWS], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _article_rows(article, analysis) -> dict[str, list[tuple]]:
