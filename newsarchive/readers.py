@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -114,10 +115,13 @@ def decode(data: bytes, where: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Control characters (Unicode category Cc) other than the whitespace ones.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls > len(sample) * 0.05
+    return len(CONTROLS.findall(sample)) > len(sample) * 0.05
 
 
 def read_file(path: Path, name: str) -> Iterator[RawDocument | SkipInput]:

@@ -256,6 +256,7 @@ class Archive:
         self.connection.execute("begin immediate")
         self.key_ids: dict[str, int] = {}
         self.added: set[int] = set()
+        self.touched_keys: set[str] = set()  # entity keys of the articles added or removed: their entities change
 
     def execute(self, sql: str, parameters=()):
         return self.connection.execute(sql, parameters)
@@ -271,6 +272,9 @@ class Archive:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
+            self.touched_keys.update(key for (key,) in self.execute(
+                f"select entity_key from mentions where article_id in ({marks}) "
+                f"union select key from dateline_keys where article_id in ({marks})", chunk + chunk))
             for table in ARTICLE_TABLES:
                 if table == "event_fatalities":
                     self.execute(f"delete from event_fatalities where event_id in "
@@ -312,6 +316,7 @@ class Archive:
             raise RowConflict(f"a row would reuse an id already in the archive ({error})") from None
         self.execute("release article")
         self.added.add(article.id)
+        self.touched_keys.update(analysis.entities)
 
     # ---- entities ------------------------------------------------------------------
 
@@ -323,6 +328,7 @@ class Archive:
         """
         from .link import merge_names
 
+        known_ids = {i for (i,) in self.execute("select distinct entity_id from entity_keys where entity_id is not null")}
         self.execute("delete from entity_keys where key not in "
                      "(select entity_key from mentions union select key from dateline_keys)")
         old_ids = dict(self.execute("select key, entity_id from entity_keys"))
@@ -360,10 +366,15 @@ class Archive:
                      "(select entity_id from dateline_keys join entity_keys using (key) "
                      "where dateline_keys.article_id = articles.id)")
         self.key_ids = key_ids
-        self._write_entities(groups, new_ids, infos, surfaces)
+        touched = self.touched_keys | set(changed)
+        self._write_entities({root: keys for root, keys in groups.items() if touched.intersection(keys)},
+                             new_ids, infos, surfaces)
+        gone = known_ids - set(new_ids.values())
+        self.connection.executemany("delete from entities where id = ?", [(i,) for i in sorted(gone)])
         return affected - self.added
 
     def _write_entities(self, groups, ids, infos, surfaces) -> None:
+        """(Re)write the rows of these entity groups, where they differ from what the archive holds."""
         from .link import canonical_name
 
         mention_counts = {entity_id: (mentions, articles) for entity_id, mentions, articles in self.execute(
@@ -382,7 +393,7 @@ class Archive:
                                mention_counts.get(entity_id, (0, 0))[0], article_counts.get(entity_id, 0),
                                info["geonameid"], info["geoname"], info["country_code"], info["latitude"],
                                info["longitude"], info["geo_precision"])
-        _sync(self.connection, "entities", rows)
+        _sync(self.connection, "entities", rows, delete_others=False)
 
     # ---- events --------------------------------------------------------------------
 
@@ -529,11 +540,19 @@ def _group_ids(groups: dict[str, list[str]], old_ids: dict[str, int | None]) -> 
     return ids
 
 
-def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple]) -> None:
-    """Make the table hold exactly these rows (by id), writing only the rows that differ."""
+def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple], delete_others: bool = True) -> None:
+    """Make the table hold these rows (by id), writing only the rows that differ; and only them, unless told not to."""
     columns = COLUMNS[table]
-    current = {row[0]: row for row in connection.execute(f"select {', '.join(columns)} from {table}")}
-    stale = [(entity_id,) for entity_id in current if entity_id not in rows]
-    connection.executemany(f"delete from {table} where id = ?", stale)
+    select = f"select {', '.join(columns)} from {table}"
+    if delete_others:
+        current = {row[0]: row for row in connection.execute(select)}
+        connection.executemany(f"delete from {table} where id = ?", [(i,) for i in current if i not in rows])
+    else:
+        ids = list(rows)
+        current = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            current.update((row[0], row) for row in connection.execute(
+                f"{select} where id in ({','.join('?' * len(chunk))})", chunk))
     changed = [row for entity_id, row in rows.items() if current.get(entity_id) != row]
     connection.executemany(f"insert or replace into {table} values ({','.join('?' * len(columns))})", changed)

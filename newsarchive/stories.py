@@ -2,18 +2,22 @@
 
 Wire copy is republished with light edits (a new headline, "ISIS" for "Daesh",
 British spelling, a paragraph cut). MinHash over word shingles estimates the
-Jaccard similarity of two texts' shingle sets; LSH finds the candidate pairs
-without comparing every pair.
+Jaccard similarity of two texts' shingle sets; locality-sensitive hashing (LSH)
+finds the candidate pairs without comparing every pair.
+
+This is datasketch's algorithm (its MinHash "legacy" scheme: a*h+b mod 2^61-1 over
+128 seeded permutations, and its banding for the threshold: 37 bands of 3 rows)
+in a few lines of NumPy: importing datasketch pulls in SciPy, which costs every
+build and every worker process most of a second.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from typing import TYPE_CHECKING
+from collections import defaultdict
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
+import numpy as np
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
@@ -23,7 +27,13 @@ NUM_PERM = 128
 # 0.03. 0.3 sits well between, so heavier rewrites still group while separate
 # reporting of one event does not.
 THRESHOLD = 0.3
-SCHEME = "affine32"  # datasketch 2's default hash family; signatures kept on disk must say which they used
+BANDS, ROWS = 37, 3  # datasketch's optimal LSH parameters for threshold 0.3 and 128 permutations
+MERSENNE = np.uint64((1 << 61) - 1)
+MAX_HASH = np.uint64((1 << 32) - 1)
+_random = np.random.RandomState(1)
+PERMUTATIONS = (_random.randint(1, MERSENNE, size=NUM_PERM, dtype=np.uint64),
+                _random.randint(0, MERSENNE, size=NUM_PERM, dtype=np.uint64))
+CHUNK = 4096  # shingles hashed at a time: a huge article does not need a huge matrix
 
 
 def shingles(text: str) -> set[str]:
@@ -31,39 +41,36 @@ def shingles(text: str) -> set[str]:
     return {" ".join(tokens[i:i + SHINGLE_WORDS]) for i in range(max(1, len(tokens) - SHINGLE_WORDS + 1))}
 
 
-def minhash(text: str) -> MinHash:
-    from datasketch import MinHash
-
-    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=zlib.crc32)  # C-speed 32-bit hash
-    signature.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
-    return signature
-
-
 def signature(text: str) -> bytes:
-    """The body's MinHash as bytes: kept per article, so grouping never re-reads the bodies."""
-    return minhash(text).hashvalues.tobytes()
+    """The body's MinHash (128 32-bit values) as bytes: kept per article, so grouping never re-reads bodies."""
+    a, b = PERMUTATIONS
+    values = np.full(NUM_PERM, MAX_HASH, dtype=np.uint64)
+    hashes = np.fromiter((zlib.crc32(s.encode("utf-8", "surrogatepass")) for s in shingles(text)), dtype=np.uint64)
+    for start in range(0, len(hashes), CHUNK):
+        chunk = hashes[start:start + CHUNK, None]
+        with np.errstate(over="ignore"):  # the products wrap around 2^64, as in datasketch
+            permuted = np.bitwise_and((chunk * a + b) % MERSENNE, MAX_HASH)
+        values = np.minimum(values, permuted.min(axis=0))
+    return values.astype(np.uint32).tobytes()
 
 
-def from_signature(data: bytes) -> MinHash:
-    import numpy as np
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint32), scheme=SCHEME,
-                   hashfunc=zlib.crc32)
+def similarity(first: bytes, second: bytes) -> float:
+    """Estimated Jaccard similarity of two bodies' shingle sets: the share of equal MinHash values."""
+    return float(np.mean(np.frombuffer(first, np.uint32) == np.frombuffer(second, np.uint32)))
 
 
 def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dict[int, int]:
     """article id -> story id: the smallest article id among its near-duplicates (itself when unique).
 
-    LSH finds the candidate pairs; a pair already in one story is not compared again.
+    Two articles are candidates when all 3 values of one of 37 bands agree; a candidate
+    pair is one story when its estimated similarity reaches the threshold, and stories
+    are the connected groups of such pairs. A pair already in one story is not compared.
     """
-    from datasketch import MinHashLSH
-
-    signatures = {article_id: from_signature(data) for article_id, data in signatures.items()}
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    for article_id, signature in signatures.items():
-        lsh.insert(article_id, signature)
-    parent = {article_id: article_id for article_id in signatures}
+    ids = sorted(signatures)
+    if not ids:
+        return {}
+    matrix = np.frombuffer(b"".join(signatures[i] for i in ids), dtype=np.uint32).reshape(len(ids), NUM_PERM)
+    parent = list(range(len(ids)))
 
     def root(node: int) -> int:
         while parent[node] != node:
@@ -71,9 +78,16 @@ def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dic
             node = parent[node]
         return node
 
-    for article_id, signature in sorted(signatures.items()):
-        for other in lsh.query(signature):
-            a, b = root(article_id), root(other)
-            if a != b and signature.jaccard(signatures[other]) >= threshold:
-                parent[max(a, b)] = min(a, b)
-    return {article_id: root(article_id) for article_id in signatures}
+    for band in range(BANDS):
+        keys = matrix[:, band * ROWS:(band + 1) * ROWS]
+        _, bucket_of = np.unique(keys, axis=0, return_inverse=True)
+        buckets = defaultdict(list)
+        for index, bucket in enumerate(bucket_of.ravel()):
+            buckets[bucket].append(index)
+        for members in buckets.values():
+            for i, member in enumerate(members[1:], start=1):
+                for other in members[:i]:
+                    a, b = root(member), root(other)
+                    if a != b and np.mean(matrix[member] == matrix[other]) >= threshold:
+                        parent[max(a, b)] = min(a, b)
+    return {article_id: ids[root(index)] for index, article_id in enumerate(ids)}
