@@ -101,10 +101,10 @@ def check_model(model: str) -> None:
         f"or pass --model with an installed model name.")
 
 
-def read_inputs(sources: list[Path]) -> tuple[list[DocumentRef], list[SkipInput]]:
+def read_inputs(sources: list[Path], cache: BuildCache | None = None) -> tuple[list[DocumentRef], list[SkipInput]]:
     """A reference to every readable document (its text is let go of: memory stays flat), and the skipped ones."""
     documents, skipped = [], []
-    for item in scan(sources):
+    for item in scan(sources, cache):
         (skipped if isinstance(item, SkipInput) else documents).append(item)
     return documents, skipped
 
@@ -159,9 +159,16 @@ def build(
     report = BuildReport(db=db)
     watch = Stopwatch(report)
     store.remove_stale_temporaries(db)
-    documents, report.skipped = read_inputs(sources)
+    if rebuild:
+        cache_path(db).unlink(missing_ok=True)
     rules = rules_fingerprint()
     models = model_fingerprint(model)
+    cache = BuildCache(cache_path(db), models, rules)
+    try:
+        documents, report.skipped = read_inputs(sources, cache)
+    except BaseException:
+        cache.close()
+        raise
     inputs = hashlib.sha256(f"{rules}\0{models}\0{store.SCHEMA_VERSION}".encode())
     for document in sorted(documents, key=lambda d: (d.file, d.line or 0)):
         inputs.update(f"{document.where}\0{document.content_hash}\n".encode("utf-8", "surrogatepass"))
@@ -169,21 +176,23 @@ def build(
     previous = store.read_build_info(db)
     watch.lap("read")
     if not rebuild and previous.get("fingerprint") == fingerprint:
+        cache.close()
         report.up_to_date = True
         for name in report.counts():
             setattr(report, name, int(previous.get(name, 0)))
         report.seconds = time.perf_counter() - started
         return report
 
-    check_model(model)
-    fresh = rebuild or previous.get("schema") != store.SCHEMA_VERSION
-    target = store.temporary_path(db) if fresh else db
-    if fresh:
-        target.unlink(missing_ok=True)
-        store.create_archive(target)
-        if rebuild:
-            cache_path(db).unlink(missing_ok=True)
-    cache = BuildCache(cache_path(db), models, rules)
+    try:
+        check_model(model)
+        fresh = rebuild or previous.get("schema") != store.SCHEMA_VERSION
+        target = store.temporary_path(db) if fresh else db
+        if fresh:
+            target.unlink(missing_ok=True)
+            store.create_archive(target)
+    except BaseException:
+        cache.close()
+        raise
     archive = store.Archive(target, fresh=fresh)
     runner = Runner(model, workers, scheduler, cache, report)
     try:

@@ -1,6 +1,8 @@
 """The build cache beside the archive (<archive>.cache): per-article work, kept by content.
 
-Two kinds of entries, kept apart so that editing the rules never re-runs the model:
+Per input file, its size, modification time and the documents it held (their content
+hashes), so that a run over unchanged files reads none of them. Then two kinds of
+per-article entries, kept apart so that editing the rules never re-runs the model:
 - docs: the statistical model's analysis of a body (spaCy DocBin bytes), keyed by the
   model's fingerprint and the body;
 - analyses: everything the rules derive from one article (newsarchive.analysis),
@@ -11,6 +13,7 @@ Losing the file costs time, never correctness: the build recomputes what is miss
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import sqlite3
 from pathlib import Path
@@ -30,6 +33,23 @@ class BuildCache:
         self.connection.execute("create table if not exists docs (key text primary key, doc blob not null)")
         self.connection.execute(
             "create table if not exists analyses (key text primary key, doc_key text not null, analysis blob not null)")
+        self.connection.execute("create table if not exists files (key text primary key, size integer not null, "
+                                "mtime_ns integer not null, documents text not null)")
+        self._files: dict[str, tuple[int, int, str]] | None = None
+        self._seen_files: set[str] = set()
+
+    def known_file(self, key: str, size: int, mtime_ns: int) -> list | None:
+        """What a file held when it last had this size and modification time, or None."""
+        if self._files is None:
+            self._files = {row[0]: row[1:] for row in self.connection.execute("select * from files")}
+        self._seen_files.add(key)
+        entry = self._files.get(key)
+        return json.loads(entry[2]) if entry and entry[:2] == (size, mtime_ns) else None
+
+    def remember_file(self, key: str, size: int, mtime_ns: int, documents: list) -> None:
+        self._seen_files.add(key)
+        self.connection.execute("insert or replace into files values (?, ?, ?, ?)",
+                                (key, size, mtime_ns, json.dumps(documents)))
 
     def doc_key(self, body: str) -> str:
         return hashlib.sha256(f"{self.model_fingerprint}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -73,6 +93,8 @@ class BuildCache:
         stale = [key for (key,) in self.connection.execute("select key from analyses") if key not in keep]
         self.connection.executemany("delete from analyses where key = ?", [(key,) for key in stale])
         self.connection.execute("delete from docs where key not in (select doc_key from analyses)")
+        stale = [key for (key,) in self.connection.execute("select key from files") if key not in self._seen_files]
+        self.connection.executemany("delete from files where key = ?", [(key,) for key in stale])
         self.connection.commit()
 
     def close(self) -> None:

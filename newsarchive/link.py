@@ -333,7 +333,7 @@ def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]
     Near-linear: a key is compared only with the roots that share a blocking key with it
     (see _blocking_keys).
     """
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
 
     merged: dict[str, str] = {}
     place_names: dict[str, str] = {}
@@ -355,11 +355,8 @@ def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]
         for key in sorted(type_keys, key=lambda k: (-len(k.split()), k)):
             name = key.partition(":")[2]
             candidates = sorted({i for block in _blocking_keys(name) for i in blocks.get(block, ())})
-            match = None
-            if candidates:
-                scores = process.cdist([name], [roots[i].partition(":")[2] for i in candidates],
-                                       scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MATCH)[0]
-                match = next((roots[i] for i, score in zip(candidates, scores) if score >= NAME_MATCH), None)
+            match = next((roots[i] for i in candidates
+                          if fuzz.token_sort_ratio(name, roots[i].partition(":")[2], score_cutoff=NAME_MATCH)), None)
             if match is None and prefix == "person" and len(name.split()) == 1:
                 ending = enders.get(name, [])
                 match = roots[ending[0]] if len(ending) == 1 else None

@@ -17,6 +17,8 @@ from typing import Iterator
 
 from charset_normalizer import from_bytes
 
+# What a file reads as depends on this module: a new version reads every file again.
+READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
 
@@ -65,11 +67,28 @@ class DocumentRef:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-def scan(sources: list[Path]) -> Iterator[DocumentRef | SkipInput]:
-    """Every document under the sources, hashed and let go of; unreadable ones as SkipInput."""
+def scan(sources: list[Path], cache=None) -> Iterator[DocumentRef | SkipInput]:
+    """Every document under the sources, hashed and let go of; unreadable ones as SkipInput.
+
+    With a cache (newsarchive.cache.BuildCache), a file whose size and modification time
+    are what they were last time is not read again: the cache says what it held.
+    """
+    version = READER_VERSION
     for path, name in find_files(sources):
-        for item in read_file(path, name):
-            yield item if isinstance(item, SkipInput) else DocumentRef(path, item.file, item.line, item.content_hash)
+        try:
+            status = path.stat()
+        except OSError as error:
+            yield SkipInput(name, f"cannot read file ({error.strerror or error})")
+            continue
+        key = f"{version}\0{path.resolve()}\0{name}"
+        known = cache.known_file(key, status.st_size, status.st_mtime_ns) if cache else None
+        if known is None:
+            known = [[item.where, item.reason] if isinstance(item, SkipInput) else [item.line, item.content_hash]
+                     for item in read_file(path, name)]
+            if cache:
+                cache.remember_file(key, status.st_size, status.st_mtime_ns, known)
+        for first, second in known:
+            yield SkipInput(first, second) if isinstance(first, str) else DocumentRef(path, name, first, second)
 
 
 def load(refs: list[DocumentRef]) -> Iterator[RawDocument]:

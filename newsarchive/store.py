@@ -19,8 +19,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
-
 from .ids import stable_id
 
 
@@ -220,6 +218,8 @@ def read_build_info(path: Path) -> dict[str, str]:
 
 def create_archive(path: Path) -> None:
     """A new, empty archive file: every table, index, full-text index with its triggers, and view."""
+    import sqlite_utils  # a fifth of a second to import: a no-op build does without it
+
     db = sqlite_utils.Database(path)
     for table in (*SCHEMA, *INTERNAL):
         _create(db, table)
@@ -233,7 +233,7 @@ def create_archive(path: Path) -> None:
     db.conn.close()
 
 
-def _create(db: sqlite_utils.Database, table: Table) -> None:
+def _create(db, table: Table) -> None:
     db[table.name].create(
         table.columns,
         pk=table.pk,
@@ -332,7 +332,7 @@ class Archive:
         self.execute("delete from entity_keys where key not in "
                      "(select entity_key from mentions union select key from dateline_keys)")
         old_ids = dict(self.execute("select key, entity_id from entity_keys"))
-        infos = {key: json.loads(info) for key, info in self.execute("select key, info from entity_keys")}
+        infos = dict(self.execute("select key, info from entity_keys"))  # JSON, parsed only for rows written
         surfaces: dict[str, Counter] = defaultdict(Counter)
         for key, text, count in self.execute(
                 "select entity_key, text, count(*) from mentions group by entity_key, text union all "
@@ -384,7 +384,7 @@ class Archive:
             "select entity_id, article_id from dateline_keys join entity_keys using (key)) group by entity_id"))
         rows = {}
         for root, keys in groups.items():
-            info = infos[root]
+            info = json.loads(infos[root])
             surface = sum((surfaces.get(key, Counter()) for key in keys), Counter())
             entity_id = ids[root]
             name = info["curated_name"] or (canonical_name(surface, info["type"]) if surface else info["geoname"])
