@@ -326,19 +326,17 @@ class Archive:
         Returns the ids of articles already in the archive whose event rows name an entity
         whose id changed (two entities merged, or one split): the caller re-adds their events.
         """
-        from .link import merge_names
+        from .link import PLACE_KEY_PREFIXES, merge_names
 
         known_ids = {i for (i,) in self.execute("select distinct entity_id from entity_keys where entity_id is not null")}
         self.execute("delete from entity_keys where key not in "
                      "(select entity_key from mentions union select key from dateline_keys)")
         old_ids = dict(self.execute("select key, entity_id from entity_keys"))
         infos = dict(self.execute("select key, info from entity_keys"))  # JSON, parsed only for rows written
-        surfaces: dict[str, Counter] = defaultdict(Counter)
-        for key, text, count in self.execute(
-                "select entity_key, text, count(*) from mentions group by entity_key, text union all "
-                "select key, text, count(*) from dateline_keys group by key, text"):
-            surfaces[key][text] += count
-        merged = merge_names(sorted(infos), surfaces)
+        # The merge reads the names places go by; only their keys' mentions are read (a range of the index).
+        place_surfaces = self._surfaces(" or ".join(
+            f"{{column}} between '{prefix}' and '{prefix}\U0010ffff'" for prefix in PLACE_KEY_PREFIXES))
+        merged = merge_names(sorted(infos), place_surfaces)
         groups: dict[str, list[str]] = defaultdict(list)
         for key in sorted(infos):
             groups[merged.get(key, key)].append(key)
@@ -368,20 +366,28 @@ class Archive:
         self.key_ids = key_ids
         touched = self.touched_keys | set(changed)
         self._write_entities({root: keys for root, keys in groups.items() if touched.intersection(keys)},
-                             new_ids, infos, surfaces)
+                             new_ids, infos)
         gone = known_ids - set(new_ids.values())
         self.connection.executemany("delete from entities where id = ?", [(i,) for i in sorted(gone)])
         return affected - self.added
 
-    def _write_entities(self, groups, ids, infos, surfaces) -> None:
+    def _write_entities(self, groups, ids, infos) -> None:
         """(Re)write the rows of these entity groups, where they differ from what the archive holds."""
         from .link import canonical_name
 
-        mention_counts = {entity_id: (mentions, articles) for entity_id, mentions, articles in self.execute(
-            "select entity_id, count(*), count(distinct article_id) from mentions group by entity_id")}
-        article_counts = dict(self.execute(
-            "select entity_id, count(distinct article_id) from (select entity_id, article_id from mentions union "
-            "select entity_id, article_id from dateline_keys join entity_keys using (key)) group by entity_id"))
+        keys = [key for members in groups.values() for key in members]
+        surfaces = self._surfaces("{column} in (%s)", keys)
+        entity_ids = sorted({ids[root] for root in groups})
+        mention_counts, article_counts = {}, {}
+        for start in range(0, len(entity_ids), 500):
+            chunk = entity_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            mention_counts.update((entity_id, count) for entity_id, count in self.execute(
+                f"select entity_id, count(*) from mentions where entity_id in ({marks}) group by entity_id", chunk))
+            article_counts.update(self.execute(
+                f"select entity_id, count(distinct article_id) from (select entity_id, article_id from mentions "
+                f"where entity_id in ({marks}) union select entity_id, article_id from dateline_keys join entity_keys "
+                f"using (key) where entity_id in ({marks})) group by entity_id", chunk + chunk))
         rows = {}
         for root, keys in groups.items():
             info = json.loads(infos[root])
@@ -390,10 +396,26 @@ class Archive:
             name = info["curated_name"] or (canonical_name(surface, info["type"]) if surface else info["geoname"])
             rows[entity_id] = (entity_id, name or root.partition(":")[2], info["type"], info["kind"],
                                json.dumps(sorted(surface), ensure_ascii=False),
-                               mention_counts.get(entity_id, (0, 0))[0], article_counts.get(entity_id, 0),
+                               mention_counts.get(entity_id, 0), article_counts.get(entity_id, 0),
                                info["geonameid"], info["geoname"], info["country_code"], info["latitude"],
                                info["longitude"], info["geo_precision"])
         _sync(self.connection, "entities", rows, delete_others=False)
+
+    def _surfaces(self, where: str, keys: list[str] = ()) -> dict[str, Counter]:
+        """entity key -> how often each surface form names it, in mentions and datelines, for keys matching where.
+
+        where holds {column} for the key column and, with keys, one %s for a list of parameters.
+        """
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        chunks = [keys[i:i + 500] for i in range(0, len(keys), 500)] if keys else [[]]
+        for chunk in chunks:
+            condition = where % ",".join("?" * len(chunk)) if keys else where
+            for key, text, count in self.execute(
+                    f"select entity_key, text, count(*) from mentions where {condition.format(column='entity_key')} "
+                    f"group by entity_key, text union all select key, text, count(*) from dateline_keys "
+                    f"where {condition.format(column='key')} group by key, text", chunk + chunk):
+                surfaces[key][text] += count
+        return surfaces
 
     # ---- events --------------------------------------------------------------------
 
