@@ -44,21 +44,23 @@ class CuratedMatcher:
     def __init__(self, nlp: Language):
         from spacy.matcher import PhraseMatcher
 
-        vocab = nlp.vocab
-        self.matchers = {"LOWER": PhraseMatcher(vocab, attr="LOWER"), "ORTH": PhraseMatcher(vocab, attr="ORTH")}
+        self.matchers = {"LOWER": PhraseMatcher(nlp.vocab, attr="LOWER"), "ORTH": PhraseMatcher(nlp.vocab, attr="ORTH")}
         self.entries: dict[str, tuple[str, str]] = {}  # match key -> (label, pattern id)
+        variants = [(variant, label, pattern_id, exact_case) for alias, label, pattern_id, exact_case in curated_names()
+                    for variant in dict.fromkeys((alias, alias.replace("'", "’")))]
         seen: set[tuple[str, ...]] = set()
-        for alias, label, pattern_id, exact_case in curated_names():
-            for variant in dict.fromkeys((alias, alias.replace("'", "’"))):
-                pattern = nlp.make_doc(variant)
-                folded = tuple(token.lower_ for token in pattern)
-                if folded in seen:
-                    continue
-                seen.add(folded)
-                attribute = "ORTH" if exact_case else "LOWER"
-                key = f"{attribute}:{len(self.entries)}"
-                self.entries[key] = (label, pattern_id)
-                self.matchers[attribute].add(key, [pattern])
+        patterns: dict[str, list] = {}
+        for (_, label, pattern_id, exact_case), pattern in zip(variants, nlp.tokenizer.pipe(v[0] for v in variants)):
+            folded = tuple(token.lower_ for token in pattern)
+            if folded in seen:  # the first entry for an alias wins
+                continue
+            seen.add(folded)
+            attribute = "ORTH" if exact_case else "LOWER"
+            key = f"{attribute}:{label}:{pattern_id}"
+            self.entries[key] = (label, pattern_id)
+            patterns.setdefault(key, []).append(pattern)
+        for key, docs in patterns.items():
+            self.matchers[key.partition(":")[0]].add(key, docs)
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -80,7 +81,7 @@ def scan(sources: list[Path], cache=None) -> Iterator[DocumentRef | SkipInput]:
         except OSError as error:
             yield SkipInput(name, f"cannot read file ({error.strerror or error})")
             continue
-        key = f"{version}\0{path.resolve()}\0{name}"
+        key = f"{version}\0{os.path.abspath(path)}\0{name}"
         known = cache.known_file(key, status.st_size, status.st_mtime_ns) if cache else None
         if known is None:
             known = [[item.where, item.reason] if isinstance(item, SkipInput) else [item.line, item.content_hash]

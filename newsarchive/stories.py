@@ -79,11 +79,12 @@ def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dic
         return node
 
     for band in range(BANDS):
-        keys = matrix[:, band * ROWS:(band + 1) * ROWS]
-        _, bucket_of = np.unique(keys, axis=0, return_inverse=True)
+        keys = np.ascontiguousarray(matrix[:, band * ROWS:(band + 1) * ROWS]).view(np.dtype((np.void, 4 * ROWS))).ravel()
+        _, bucket_of, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(sizes[bucket_of] > 1)  # only articles that share the band with another
         buckets = defaultdict(list)
-        for index, bucket in enumerate(bucket_of.ravel()):
-            buckets[bucket].append(index)
+        for index in shared.tolist():
+            buckets[bucket_of[index]].append(index)
         for members in buckets.values():
             for i, member in enumerate(members[1:], start=1):
                 for other in members[:i]:
