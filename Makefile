@@ -14,7 +14,7 @@ DATASETTE_SETTINGS = --setting sql_time_limit_ms 3500 --setting max_returned_row
 DATASETTE_FLAGS = -m metadata.yml --plugins-dir plugins --template-dir templates $(DATASETTE_SETTINGS)
 CHROMIUM = /usr/bin/chromium
 
-.PHONY: serve test build bench install clean chromium publish-check datasette-flags
+.PHONY: serve test build bench eval install clean chromium publish-check datasette-flags
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ publish-check: build
 datasette-flags:
 	@echo $(DATASETTE_FLAGS)
 
+# Build scaling on the ../shared/dev news corpus (CPU vs plain spaCy, memory, workers, incremental); ~30+ minutes.
 bench: install
-	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_scale.py
+
+# Every quality evaluation (seeds gold, ../shared/dev news, extraction, geo) in one table; ~8 minutes.
+eval: install
+	$(BIN)/python bench/eval_all.py
 
 clean:
 	rm -rf $(VENV) archive.db archive.db.nlpcache .pytest_cache test-artifacts
