@@ -257,6 +257,9 @@ class Archive:
         self.key_ids: dict[str, int] = {}
         self.added: set[int] = set()
         self.touched_keys: set[str] = set()  # entity keys of the articles added or removed: their entities change
+        self.new_events: set[int] = set()  # events inserted by this build
+        self.dirty_clusters: set[int] = set()  # clusters that lost an event this build
+        self.restoried: set[int] = set()  # articles whose story_id changed
 
     def execute(self, sql: str, parameters=()):
         return self.connection.execute(sql, parameters)
@@ -275,6 +278,8 @@ class Archive:
             self.touched_keys.update(key for (key,) in self.execute(
                 f"select entity_key from mentions where article_id in ({marks}) "
                 f"union select key from dateline_keys where article_id in ({marks})", chunk + chunk))
+            self.dirty_clusters.update(c for (c,) in self.execute(
+                f"select distinct cluster_id from events where article_id in ({marks})", chunk))
             for table in ARTICLE_TABLES:
                 if table == "event_fatalities":
                     self.execute(f"delete from event_fatalities where event_id in "
@@ -421,6 +426,8 @@ class Archive:
 
     def add_events(self, article_id: int, analysis) -> None:
         """(Re)place the article's events, fatalities and attributions, entity keys turned into ids."""
+        self.dirty_clusters.update(c for (c,) in self.execute(
+            "select distinct cluster_id from events where article_id = ?", (article_id,)))
         self.execute("delete from event_fatalities where event_id in (select id from events where article_id = ?)",
                      (article_id,))
         self.execute("delete from events where article_id = ?", (article_id,))
@@ -434,6 +441,7 @@ class Archive:
                         row[column] = self.key_ids[row[column]]
                 if table == "events":
                     row["cluster_id"] = row["id"]  # until clusters are computed
+                    self.new_events.add(row["id"])
                 table_rows.append(tuple(row.get(column) for column in COLUMNS[table]))
             if table_rows:
                 marks = ",".join("?" * len(COLUMNS[table]))
@@ -464,24 +472,70 @@ class Archive:
         signatures = dict(self.execute("select article_id, signature from story_signatures"))
         stories = story_ids(signatures)
         current = dict(self.execute("select id, story_id from articles"))
-        self.connection.executemany("update articles set story_id = ? where id = ?",
-                                    [(story, article) for article, story in stories.items() if current.get(article) != story])
+        moved = [(story, article) for article, story in stories.items() if current.get(article) != story]
+        self.connection.executemany("update articles set story_id = ? where id = ?", moved)
+        self.restoried = {article for _, article in moved} - self.added
+
+    EVENT_COLUMNS = ("id", "article_id", "event_type", "sub_event_type", "actor1_id", "actor2_id", "location_id",
+                     "event_date", "date_precision", "fatalities", "latitude", "longitude", "evidence", "cluster_id")
+
+    def _event_rows(self, where: str, parameters: list) -> list[dict]:
+        """Event rows (with their article's story and outlet) matching where; a list parameter fills its "in (%s)"."""
+        select = (f"select {', '.join('events.' + c for c in self.EVENT_COLUMNS)}, articles.story_id, "
+                  "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id) "
+                  "from events join articles on articles.id = events.article_id where ")
+        names = (*self.EVENT_COLUMNS, "story_id", "outlet")
+        if "%s" not in where:
+            return [dict(zip(names, row)) for row in self.execute(select + where, parameters)]
+        rows = []
+        for start in range(0, len(parameters), 500):
+            chunk = list(parameters)[start:start + 500]
+            rows += [dict(zip(names, row)) for row in self.execute(select + where % ",".join("?" * len(chunk)), chunk)]
+        return rows
 
     def _cluster_events(self) -> None:
+        """Re-cluster the events that changed, with every event that could share a cluster with them.
+
+        Clusters are the connected groups of two relations, each within a block: same story
+        and type, or same sub-type, actor, place and day. So the events to look at are the
+        new ones, those of articles whose story changed and of clusters that lost an event,
+        and, repeatedly, every event sharing a block or a cluster with one of those.
+        """
         from .events import cluster_events
 
-        columns = ("id", "article_id", "event_type", "sub_event_type", "actor1_id", "actor2_id", "location_id",
-                   "event_date", "date_precision", "fatalities", "latitude", "longitude", "evidence", "cluster_id")
-        rows = [dict(zip((*columns, "story_id", "outlet"), row)) for row in self.execute(
-            f"select {', '.join('events.' + c for c in columns)}, articles.story_id, "
-            "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id) "
-            "from events join articles on articles.id = events.article_id order by events.id")]
+        seeds = self.new_events | {e for (e,) in self.execute(
+            "select id from events where article_id in (%s)" % ",".join(map(str, self.restoried)))}
+        total = self.execute("select count(*) from events").fetchone()[0]
+        if len(seeds) * 4 > total:  # most of the archive changed: read it whole
+            rows = self._event_rows("1", [])
+            stale = {c for (c,) in self.execute("select id from event_clusters")}
+        else:
+            rows = self._cluster_scope(seeds)
+            stale = {row["cluster_id"] for row in rows} | self.dirty_clusters
         current = {row["id"]: row["cluster_id"] for row in rows}
-        clusters = cluster_events(rows)
+        clusters = {row["id"]: tuple(row[c] for c in COLUMNS["event_clusters"]) for row in cluster_events(rows)}
         self.connection.executemany("update events set cluster_id = ? where id = ?",
                                     [(row["cluster_id"], row["id"]) for row in rows if current[row["id"]] != row["cluster_id"]])
-        _sync(self.connection, "event_clusters",
-              {row["id"]: tuple(row[c] for c in COLUMNS["event_clusters"]) for row in clusters})
+        self.connection.executemany("delete from event_clusters where id = ?", [(c,) for c in stale - set(clusters)])
+        _sync(self.connection, "event_clusters", clusters, delete_others=False)
+
+    def _cluster_scope(self, seeds: set[int]) -> list[dict]:
+        scope: dict[int, dict] = {}
+        rows = self._event_rows("events.id in (%s)", sorted(seeds))
+        rows += self._event_rows("events.cluster_id in (%s)", sorted(self.dirty_clusters))
+        while rows:
+            fresh = [row for row in rows if row["id"] not in scope]
+            scope.update((row["id"], row) for row in fresh)
+            rows = self._event_rows("events.cluster_id in (%s)", sorted({row["cluster_id"] for row in fresh}))
+            for story, event_type in sorted({(row["story_id"], row["event_type"]) for row in fresh}):
+                rows += self._event_rows("articles.story_id = ? and events.event_type = ?", [story, event_type])
+            facts = {(row["sub_event_type"], row["actor1_id"], row["location_id"], row["event_date"]) for row in fresh
+                     if row["actor1_id"] and row["location_id"] and row["event_date"] and row["date_precision"] == "day"}
+            for fact in sorted(facts):
+                rows += self._event_rows("events.sub_event_type = ? and events.actor1_id = ? and events.location_id = ? "
+                                         "and events.event_date = ? and events.date_precision = 'day'", list(fact))
+            rows = [row for row in rows if row["id"] not in scope]
+        return list(scope.values())
 
     def _check(self) -> None:
         """Invariants that must hold before the commit; a failure rolls the whole build back."""
