@@ -238,7 +238,7 @@ def build(
         archive.close()
         if fresh:
             os.replace(target, db)
-        cache.prune(wanted)
+        cache.prune(wanted.keys())
         watch.lap("stories, clusters and commit")
     except BaseException:
         archive.close()
@@ -345,6 +345,10 @@ class Runner:
         if self.executor is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
+
+            from .gazetteer import default_gazetteer
+
+            default_gazetteer()  # build the place index once here, not in every worker at the same time
 
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return lambda *args: self.executor.submit(analyse_batch, *args)
