@@ -218,18 +218,8 @@ def build(
 
         affected = archive.link_entities()
         watch.lap("link entities")
-        refresh = sorted(archive.added | affected)
-        hashes = {article_id: content_hash for article_id, (content_hash, *_) in archive.articles().items()}
-        with _bar(progress, len(refresh), "Storing events") as bar:
-            for start in range(0, len(refresh), 500):
-                chunk = refresh[start:start + 500]
-                analyses = cache.analyses(hashes[a] for a in chunk)
-                missing = [wanted[hashes[a]] for a in chunk if hashes[a] not in analyses and hashes[a] in wanted]
-                for article, analysis in runner.analysed(missing, [], None):
-                    analyses[article.content_hash] = analysis
-                for article_id in chunk:
-                    archive.add_events(article_id, analyses[hashes[article_id]])
-                bar.update(len(chunk))
+        with _bar(progress, len(archive.added | affected), "Storing events") as bar:
+            store_events(archive, sorted(archive.added | affected), wanted, runner, bar)
         watch.lap("events")
 
         counts = archive.finish({"fingerprint": fingerprint, "model": models, "rules": rules, "model_name": model})
@@ -250,6 +240,24 @@ def build(
         cache.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def store_events(archive: store.Archive, article_ids: list[int], documents: dict[str, DocumentRef],
+                 runner: Runner, bar) -> None:
+    """Store the events of these articles, now that entity keys have ids; their analyses come from the cache.
+
+    An analysis the cache lost (it was deleted) is made again from the document.
+    """
+    hashes = {article_id: content_hash for article_id, (content_hash, *_) in archive.articles().items()}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        analyses = runner.cache.analyses(hashes[a] for a in chunk)
+        missing = [documents[hashes[a]] for a in chunk if hashes[a] not in analyses]
+        for article, analysis in runner.analysed(missing, [], None):
+            analyses[article.content_hash] = analysis
+        for article_id in chunk:
+            archive.add_events(article_id, analyses[hashes[article_id]])
+        bar.update(len(chunk))
 
 
 def _where(article: Article) -> str:

@@ -5,7 +5,9 @@ so editing data/actors.yml or data/outlets.yml never sends an article through th
 model again. spaCy's PhraseMatcher finds every curated alias in one pass over the
 tokens (a hash lookup per token, where an EntityRuler of token patterns walks a
 state machine); the longest match wins, and it replaces any model entity it overlaps.
-The match's id says what it is: actor:<name>, generic:<phrase> or outlet:<id>.
+The match's id says what it is: actor:<name>, generic:<phrase> or outlet:<id>. The
+words of a model entity outside a curated name stay an entity (run before the NER, a
+ruler would have let the model read them on their own).
 """
 
 from __future__ import annotations
@@ -75,7 +77,21 @@ class CuratedMatcher:
             return doc
         curated = filter_spans(spans)
         taken = {i for span in curated for i in range(span.start, span.end)}
-        model = [ent for ent in doc.ents if not any(i in taken for i in range(ent.start, ent.end))]
+        model = []
+        for ent in doc.ents:
+            if not taken.intersection(range(ent.start, ent.end)):
+                model.append(ent)
+                continue
+            # The words of a model entity outside a curated name stay an entity of their own:
+            # the model read "Damascus Reuters" as one name, the curated "Reuters" leaves "Damascus".
+            piece: list[int] = []
+            for i in [*range(ent.start, ent.end), None]:
+                if i is not None and i not in taken:
+                    piece.append(i)
+                    continue
+                if piece and any(not (doc[j].is_punct or doc[j].is_stop or doc[j].is_space) for j in piece):
+                    model.append(Span(doc, piece[0], piece[-1] + 1, label=ent.label_))
+                piece = []
         doc.ents = sorted([*curated, *model], key=lambda span: span.start)
         return doc
 

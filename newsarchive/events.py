@@ -233,9 +233,11 @@ class EventExtractor:
                     by_token[token.i] = entity_id
         return by_token
 
-    def _most_mentioned(self, mentions, wanted) -> int | None:
-        counts = Counter(entity_id for _, _, entity_id in mentions if wanted(entity_id))
-        return min(counts, key=lambda e: (-counts[e], e)) if counts else None
+    @staticmethod
+    def _most_mentioned(mentions, wanted) -> str | None:
+        """The wanted entity the article names most often; of equals, the one it names first (its lead's)."""
+        counts = Counter(key for _, _, key in mentions if wanted(key))  # a Counter keeps first-seen order
+        return max(counts, key=counts.__getitem__) if counts else None
 
     # ---- triggers and roles -----------------------------------------------------
 

@@ -5,16 +5,17 @@ British spelling, a paragraph cut). MinHash over word shingles estimates the
 Jaccard similarity of two texts' shingle sets; locality-sensitive hashing (LSH)
 finds the candidate pairs without comparing every pair.
 
-This is datasketch's algorithm (its MinHash "legacy" scheme: a*h+b mod 2^61-1 over
-128 seeded permutations, and its banding for the threshold: 37 bands of 3 rows)
-in a few lines of NumPy: importing datasketch pulls in SciPy, which costs every
-build and every worker process most of a second.
+This is datasketch's MinHash (its default "affine32" scheme: SHA-1 of each shingle,
+the MurmurHash3 finalizer, then 128 seeded permutations a*h+b mod 2^32), value for value,
+and its LSH banding for the threshold (37 bands of 3 rows), in a few lines of NumPy:
+importing datasketch pulls in SciPy, which costs every build and every worker process
+most of a second.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import zlib
 from collections import defaultdict
 
 import numpy as np
@@ -28,12 +29,19 @@ NUM_PERM = 128
 # reporting of one event does not.
 THRESHOLD = 0.3
 BANDS, ROWS = 37, 3  # datasketch's optimal LSH parameters for threshold 0.3 and 128 permutations
-MERSENNE = np.uint64((1 << 61) - 1)
-MAX_HASH = np.uint64((1 << 32) - 1)
-_random = np.random.RandomState(1)
-PERMUTATIONS = (_random.randint(1, MERSENNE, size=NUM_PERM, dtype=np.uint64),
-                _random.randint(0, MERSENNE, size=NUM_PERM, dtype=np.uint64))
+_random = np.random.RandomState(1)  # datasketch's seed=1 permutations
+PERMUTATIONS = (_random.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1),
+                _random.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32))
 CHUNK = 4096  # shingles hashed at a time: a huge article does not need a huge matrix
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, a fixed bijection that spreads the input hashes."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def shingles(text: str) -> set[str]:
@@ -44,14 +52,13 @@ def shingles(text: str) -> set[str]:
 def signature(text: str) -> bytes:
     """The body's MinHash (128 32-bit values) as bytes: kept per article, so grouping never re-reads bodies."""
     a, b = PERMUTATIONS
-    values = np.full(NUM_PERM, MAX_HASH, dtype=np.uint64)
-    hashes = np.fromiter((zlib.crc32(s.encode("utf-8", "surrogatepass")) for s in shingles(text)), dtype=np.uint64)
+    values = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
+    hashes = np.fromiter((int.from_bytes(hashlib.sha1(s.encode("utf-8", "surrogatepass")).digest()[:4], "little")
+                          for s in shingles(text)), dtype=np.uint32)
     for start in range(0, len(hashes), CHUNK):
-        chunk = hashes[start:start + CHUNK, None]
-        with np.errstate(over="ignore"):  # the products wrap around 2^64, as in datasketch
-            permuted = np.bitwise_and((chunk * a + b) % MERSENNE, MAX_HASH)
-        values = np.minimum(values, permuted.min(axis=0))
-    return values.astype(np.uint32).tobytes()
+        chunk = _fmix32(hashes[start:start + CHUNK])[:, None]
+        values = np.minimum(values, (chunk * a + b).min(axis=0))  # uint32 arithmetic wraps: mod 2^32
+    return values.tobytes()
 
 
 def similarity(first: bytes, second: bytes) -> float:
