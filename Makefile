@@ -55,4 +55,4 @@ eval: install
 	$(BIN)/python bench/eval_all.py
 
 clean:
-	rm -rf $(VENV) archive.db archive.db.nlpcache .pytest_cache test-artifacts
+	rm -rf $(VENV) archive.db archive.db.cache archive.db.nlpcache .pytest_cache test-artifacts bench-results.json
