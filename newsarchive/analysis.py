@@ -25,6 +25,10 @@ from .stories import signature
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+# The model's working memory grows with the text it analyses at once: a batch is capped
+# by length, so one long article does not raise the build's peak memory.
+BATCH_CHARACTERS = 40_000
+
 
 @dataclass
 class ArticleAnalysis:
@@ -55,7 +59,7 @@ class Analyser:
     def analyse(self, articles: list[Article], cached: list[bytes | None]) -> list[tuple[bytes | None, ArticleAnalysis]]:
         """(the model's Doc as bytes when it was computed now, else None; the analysis) per article."""
         todo = [article.body for article, blob in zip(articles, cached) if blob is None]
-        fresh = iter(self.nlp.pipe(todo, batch_size=32))
+        fresh = (doc for texts in _by_length(todo, BATCH_CHARACTERS) for doc in self.nlp.pipe(texts, batch_size=len(texts)))
         results = []
         for article, blob in zip(articles, cached):
             if blob is None:
@@ -81,6 +85,18 @@ class Analyser:
             entity_facts(links.entities, links.mentions))
         analysis.signature = signature(article.body)
         return analysis
+
+
+def _by_length(texts: list[str], budget: int) -> list[list[str]]:
+    """The texts in order, in runs of at most budget characters (a longer text runs alone)."""
+    runs, run, size = [], [], 0
+    for text in texts:
+        if run and size + len(text) > budget:
+            runs.append(run)
+            run, size = [], 0
+        run.append(text)
+        size += len(text)
+    return runs + [run] if run else runs
 
 
 def entity_facts(entities: dict[str, EntityInfo], mentions) -> dict[str, dict]:

@@ -82,7 +82,9 @@ class CuratedMatcher:
             if not taken.intersection(range(ent.start, ent.end)):
                 model.append(ent)
                 continue
-            # The words of a model entity outside a curated name stay an entity of their own:
+            if ent.label_ == "PERSON":
+                continue  # half a person's name is no entity ("Ben" of "Ben Wagner")
+            # The other words of a model entity outside a curated name stay an entity of their own:
             # the model read "Damascus Reuters" as one name, the curated "Reuters" leaves "Damascus".
             piece: list[int] = []
             for i in [*range(ent.start, ent.end), None]:
