@@ -249,8 +249,7 @@ def store_events(archive: store.Archive, article_ids: list[int], documents: dict
     An analysis the cache lost (it was deleted) is made again from the document.
     """
     hashes = {article_id: content_hash for article_id, (content_hash, *_) in archive.articles().items()}
-    for start in range(0, len(article_ids), 500):
-        chunk = article_ids[start:start + 500]
+    for chunk in store.chunks(article_ids):
         analyses = runner.cache.analyses(hashes[a] for a in chunk)
         missing = [documents[hashes[a]] for a in chunk if hashes[a] not in analyses]
         for article, analysis in runner.analysed(missing, [], None):

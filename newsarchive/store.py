@@ -272,8 +272,7 @@ class Archive:
 
     def remove_articles(self, ids: list[int]) -> None:
         """Delete the articles and every row that belongs to them."""
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             self.touched_keys.update(key for (key,) in self.execute(
                 f"select entity_key from mentions where article_id in ({marks}) "
@@ -351,8 +350,7 @@ class Archive:
         changed = [key for key, entity_id in key_ids.items() if old_ids.get(key) != entity_id]
         remapped = [key for key in changed if old_ids.get(key) is not None]
         affected = set()
-        for start in range(0, len(remapped), 500):
-            chunk = remapped[start:start + 500]
+        for chunk in chunks(remapped):
             marks = ",".join("?" * len(chunk))
             affected.update(a for (a,) in self.execute(
                 f"select distinct article_id from mentions where entity_key in ({marks}) "
@@ -384,8 +382,7 @@ class Archive:
         surfaces = self._surfaces("{column} in (%s)", keys)
         entity_ids = sorted({ids[root] for root in groups})
         mention_counts, article_counts = {}, {}
-        for start in range(0, len(entity_ids), 500):
-            chunk = entity_ids[start:start + 500]
+        for chunk in chunks(entity_ids):
             marks = ",".join("?" * len(chunk))
             mention_counts.update((entity_id, count) for entity_id, count in self.execute(
                 f"select entity_id, count(*) from mentions where entity_id in ({marks}) group by entity_id", chunk))
@@ -412,8 +409,7 @@ class Archive:
         where holds {column} for the key column and, with keys, one %s for a list of parameters.
         """
         surfaces: dict[str, Counter] = defaultdict(Counter)
-        chunks = [keys[i:i + 500] for i in range(0, len(keys), 500)] if keys else [[]]
-        for chunk in chunks:
+        for chunk in chunks(keys) if keys else [[]]:
             condition = where % ",".join("?" * len(chunk)) if keys else where
             for key, text, count in self.execute(
                     f"select entity_key, text, count(*) from mentions where {condition.format(column='entity_key')} "
@@ -488,8 +484,7 @@ class Archive:
         if "%s" not in where:
             return [dict(zip(names, row)) for row in self.execute(select + where, parameters)]
         rows = []
-        for start in range(0, len(parameters), 500):
-            chunk = list(parameters)[start:start + 500]
+        for chunk in chunks(list(parameters)):
             rows += [dict(zip(names, row)) for row in self.execute(select + where % ",".join("?" * len(chunk)), chunk)]
         return rows
 
@@ -560,6 +555,11 @@ class Archive:
 
 
 COLUMNS = {table.name: tuple(table.columns) for table in (*SCHEMA, *INTERNAL)}
+CHUNK = 500  # ids per "in (...)": well under SQLite's limit on parameters
+
+
+def chunks(items: list) -> list[list]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 # An archive written with other tables or views is rebuilt whole, into a new file.
 SCHEMA_VERSION = hashlib.sha256(json.dumps(
     [[t.name, {c: k.__name__ for c, k in t.columns.items()}, t.pk, t.foreign_keys, t.indexes, t.fts, sorted(t.not_null)]
@@ -626,8 +626,7 @@ def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple], de
     else:
         ids = list(rows)
         current = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        for chunk in chunks(ids):
             current.update((row[0], row) for row in connection.execute(
                 f"{select} where id in ({','.join('?' * len(chunk))})", chunk))
     changed = [row for entity_id, row in rows.items() if current.get(entity_id) != row]
