@@ -27,12 +27,12 @@ from typing import Iterable, Iterator
 from . import nlp as nlp_stage
 from . import store
 from .cache import BuildCache
+from .datafiles import DATA
 from .outlets import load_registry
 from .parse import Article, parse_document
 from .readers import DocumentRef, RawDocument, SkipInput, load, scan
 
 PACKAGE = Path(__file__).resolve().parent
-DATA = PACKAGE.parent / "data"
 BATCH = 16  # articles per unit of parallel work: small enough to keep memory flat, big enough for nlp.pipe
 INLINE_BELOW = 64  # fewer articles than this for the model: run it in this process, no pool to start
 

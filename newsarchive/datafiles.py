@@ -7,7 +7,13 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+def _data_folder() -> Path:
+    """data/ beside the package in a checkout; inside it (newsarchive/data) once installed by pip."""
+    installed = Path(__file__).resolve().parent / "data"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "data"
+
+
+DATA = _data_folder()
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

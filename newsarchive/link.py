@@ -19,7 +19,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from unidecode import unidecode
 
@@ -28,7 +27,6 @@ from .gazetteer import Gazetteer, Place
 from .outlets import load_registry
 from .datafiles import load as load_data
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
 # Two person or organization names are one entity at this rapidfuzz token_sort_ratio of
 # their normalised keys. Transliteration classes already unify Abdel/Abdul and

@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 
 from unidecode import unidecode
 
-from .datafiles import read_yaml
+from .datafiles import DATA, read_yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)

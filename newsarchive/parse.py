@@ -19,7 +19,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 
 from .dates import PageDate, normalize_published, parse_date_line, weekdays_mentioned
@@ -28,7 +27,6 @@ from .ids import stable_id
 from .readers import RawDocument, SkipInput
 from .datafiles import load as load_data
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 SENTENCE_END = re.compile(r"[.!?]['\"’”)\]]*$|[\"”’]$")
 ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
