@@ -41,8 +41,10 @@ class ArticleAnalysis:
     events: dict[str, list[dict]] = field(default_factory=dict)  # events, event_fatalities, attributions rows
     signature: bytes = b""  # MinHash of the body, for story grouping
 
-    def sentence_id(self, article: Article, position: int) -> int:
-        return stable_id(article.content_hash, "sentence", position)
+
+def sentence_id(content_hash: str, position: int) -> int:
+    """A sentence's id: from its article's content and its place in the body."""
+    return stable_id(content_hash, "sentence", position)
 
 
 class Analyser:
@@ -77,7 +79,7 @@ class Analyser:
         links = self.linker.link(doc, article.dateline)
         analysis = ArticleAnalysis(article.id, sentences, links.mentions, links.entities, links.dateline,
                                    links.dateline_text)
-        sentence_rows = [(start, end, analysis.sentence_id(article, position))
+        sentence_rows = [(start, end, sentence_id(article.content_hash, position))
                          for position, (start, end) in enumerate(sentences)]
         mentions = [(start, end, key) for start, end, _, key in links.mentions]
         analysis.events = article_events(

@@ -59,20 +59,21 @@ class BuildCache:
 
     def docs(self, bodies: Iterable[str]) -> dict[str, bytes]:
         """body -> the model's analysis, for the bodies the cache holds."""
-        return self._get("docs", {self.doc_key(body): body for body in bodies})
+        return self._get("docs", "doc", {self.doc_key(body): body for body in bodies})
 
     def analyses(self, content_hashes: Iterable[str]) -> dict[str, object]:
         """content hash -> ArticleAnalysis, for the articles the cache holds under the current rules."""
-        blobs = self._get("analyses", {self.analysis_key(h): h for h in content_hashes})
+        blobs = self._get("analyses", "analysis", {self.analysis_key(h): h for h in content_hashes})
         return {content_hash: pickle.loads(blob) for content_hash, blob in blobs.items()}
 
-    def _get(self, table: str, keys: dict[str, str]) -> dict[str, bytes]:
+    def _get(self, table: str, column: str, keys: dict[str, str]) -> dict[str, bytes]:
+        """keys[key] -> the column's value, for the keys the table holds."""
         found = {}
         items = list(keys)
         for start in range(0, len(items), CHUNK):
             chunk = items[start:start + CHUNK]
             rows = self.connection.execute(
-                f"select key, {'doc' if table == 'docs' else 'analysis'} from {table} "
+                f"select key, {column} from {table} "
                 f"where key in ({','.join('?' * len(chunk))})", chunk)
             for key, blob in rows:
                 found[keys[key]] = blob

@@ -568,7 +568,9 @@ SCHEMA_VERSION = hashlib.sha256(json.dumps(
 
 def _article_rows(article, analysis) -> dict[str, list[tuple]]:
     """The article's own rows, in table column order (entity ids of mentions come after the merge)."""
-    sentence_ids = [analysis.sentence_id(article, position) for position in range(len(analysis.sentences))]
+    from .analysis import sentence_id
+
+    sentence_ids = [sentence_id(article.content_hash, position) for position in range(len(analysis.sentences))]
     starts = [start for start, _ in analysis.sentences]
     mentions = []
     for start, end, text, key in analysis.mentions:

@@ -61,11 +61,6 @@ def signature(text: str) -> bytes:
     return values.tobytes()
 
 
-def similarity(first: bytes, second: bytes) -> float:
-    """Estimated Jaccard similarity of two bodies' shingle sets: the share of equal MinHash values."""
-    return float(np.mean(np.frombuffer(first, np.uint32) == np.frombuffer(second, np.uint32)))
-
-
 def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dict[int, int]:
     """article id -> story id: the smallest article id among its near-duplicates (itself when unique).
 
