@@ -18,6 +18,7 @@ event, and how many sources report it), and every "X said", "told AFP",
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,6 +111,41 @@ def is_trigger(token, table: Lexicon) -> bool:
     return lower in table.nouns and token.dep_ in NOMINAL_DEPS
 
 
+class WordIndex:
+    """The tokens of a document each scan can need, found once from its attribute arrays.
+
+    A spaCy Token object costs more to make than the test made on it, so the scans of
+    a sentence (event words, speech verbs, numbers) visit only these candidates:
+    the same tokens, in the same order, that a test of every token would keep.
+    """
+
+    def __init__(self, doc, table: Lexicon):
+        import numpy as np
+        from spacy.attrs import LEMMA, LIKE_NUM, LOWER
+
+        self.doc = doc
+        columns = doc.to_array([LOWER, LEMMA, LIKE_NUM])
+        strings = doc.vocab.strings
+        lowers = {h: strings[h] for h in set(columns[:, 0].tolist())}
+        lemmas = {h: strings[h] for h in set(columns[:, 1].tolist())}
+
+        def having(column: int, names: dict[int, str], test) -> "np.ndarray":
+            wanted = [h for h, name in names.items() if test(name)]
+            return np.isin(columns[:, column], np.fromiter(wanted, dtype=columns.dtype, count=len(wanted)))
+
+        triggers = (having(0, lowers, lambda w: w in table.forms or w in table.nouns)
+                    | having(1, lemmas, lambda w: w in table.verbs or w in table.nouns))
+        speech = having(1, lemmas, lambda w: w.lower() in table.speech_verbs) | having(0, lowers, "according".__eq__)
+        self.triggers = np.flatnonzero(triggers).tolist()
+        self.speech = np.flatnonzero(speech).tolist()
+        self.numbers = np.flatnonzero(columns[:, 2]).tolist()
+
+    def within(self, positions: list[int], sent) -> list:
+        """The tokens at these positions that lie in the sentence."""
+        doc = self.doc
+        return [doc[i] for i in positions[bisect_left(positions, sent.start):bisect_left(positions, sent.end)]]
+
+
 # ---- what the stage reads ------------------------------------------------------
 
 
@@ -184,34 +220,37 @@ class EventExtractor:
         sentence_ids = {start: sid for start, _, sid in article.sentences}
         events, attributions = [], []
         last_speaker: int | None = None
+        words = WordIndex(doc, self.table)
+        body = doc.text  # Span.text walks its tokens: slicing the text once made is cheaper
         for sent in doc.sents:
-            sentence_id = self._sentence_id(sent, article.sentences, sentence_ids)
+            sentence_id = self._sentence_id(sent, body, article.sentences, sentence_ids)
             if sentence_id is None:
                 continue
-            said, last_speaker = self._attributions(sent, last_speaker)
+            said, last_speaker = self._attributions(sent, words.within(words.speech, sent), last_speaker)
             for speaker_id, speaker, claim, cue in said:
                 attributions.append({
                     "id": stable_id("attribution", article.id, len(attributions)),
                     "article_id": article.id, "sentence_id": sentence_id, "speaker_id": speaker_id,
                     "speaker": speaker, "claim": claim, "cue": cue,
                 })
-            found = [e for e in (self._event(t, article.id) for t in sent if is_trigger(t, self.table)) if e]
+            triggers = words.within(words.triggers, sent)
+            found = [e for e in (self._event(t, article.id) for t in triggers if is_trigger(t, self.table)) if e]
             found = self._merge_nested(found)
-            self._fatalities(sent, found)
+            self._fatalities(sent, words.within(words.numbers, sent), found)
             speaker = next((s for s, *_ in said if s), None)
             for event in found:
                 if event.said_little():
                     continue
                 event.sentence_id = sentence_id
                 event.attributed_to = speaker
-                event.evidence = sent.text.strip()
+                event.evidence = body[sent.start_char:sent.end_char].strip()
                 self._place(event, sent)
                 events.append(event)
         return events, attributions
 
     @staticmethod
-    def _sentence_id(sent, sentences, by_start) -> int | None:
-        text = sent.text
+    def _sentence_id(sent, body, sentences, by_start) -> int | None:
+        text = body[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))
         if start in by_start:
             return by_start[start]
@@ -631,7 +670,7 @@ class EventExtractor:
                 parts.update(t.i for t in token.subtree)
         return parts
 
-    def _fatalities(self, sent, events: list[Event]) -> None:
+    def _fatalities(self, sent, numerals: list, events: list[Event]) -> None:
         """Deaths reported in the sentence, added to the event they belong to, with the split by side.
 
         "left 27 regime fighters and 26 jihadists dead" is 53, split 27 and 26; "at least
@@ -639,7 +678,7 @@ class EventExtractor:
         split 71 and 48 (numbers under "among", "including" are parts of the total
         before them, not more deaths).
         """
-        numbers = [n for n in (self._counted(token) for token in sent) if n]
+        numbers = [n for n in (self._counted(token) for token in numerals) if n]
         fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun)]
         if not fatal:
             return
@@ -756,10 +795,11 @@ class EventExtractor:
 
     # ---- who said what ----------------------------------------------------------
 
-    def _attributions(self, sent, last_speaker):
-        """[(speaker id, speaker text, claim, cue)] for the sentence, and the last named speaker so far."""
+    def _attributions(self, sent, cues: list, last_speaker):
+        """[(speaker id, speaker text, claim, cue)] for the sentence (cues: its speech verbs and "according"
+        candidates), and the last named speaker so far."""
         found = []
-        for token in sent:
+        for token in cues:
             lemma = token.lemma_.lower()
             speaker_token = None
             if lemma in self.table.speech_verbs and token.pos_ == "VERB":
