@@ -10,7 +10,10 @@ Measured in one run, side by side, on deterministic subsets of a real corpus
      build stored (`select body from articles`): import spacy, spacy.load(model),
      nlp.pipe(bodies, batch_size=32). Its CPU and peak RSS, imports and model load
      included, are the floor of any program running this model over these texts;
-   - a cold build with --workers N (default: every core), wall time.
+   - a cold build with --workers N (default: every core), wall time;
+   - --repeat more cold --workers 1 builds and plain runs, in alternation: the CPU
+     ratio is the least build CPU over the least plain CPU (run-to-run noise here is
+     10-25%, and the least is the usual estimator of a deterministic job's cost).
 2. On the largest size's archive (and its cache): a no-op rerun, +1 article (a
    file held out of every subset), 1 article changed (a sentence appended), 1
    article removed; wall time of each, and whether the ids of entities and events
@@ -277,7 +280,7 @@ def same_archives(a: Path, b: Path) -> dict:
 
 # ---------------------------------------------------------------- the steps
 
-def measure_size(label, files: list[str], root: Path, scratch: Path, model: str, workers: int) -> dict:
+def measure_size(label, files: list[str], root: Path, scratch: Path, model: str, workers: int, repeat: int) -> dict:
     name = f"size-{label}"
     work = scratch / name
     folder = work / "articles"
@@ -321,8 +324,27 @@ def measure_size(label, files: list[str], root: Path, scratch: Path, model: str,
     print(f"  build --workers {workers}: wall {wn['wall_s']:.1f} s, CPU {wn['cpu_s']:.1f} s, "
           f"peak RSS {wn['peak_rss_mb']:.0f} MB{'' if wn['rc'] == 0 else '  FAILED'}", flush=True)
 
+    # CPU time of the same work varies by 10-25% from run to run on a shared VM: the ratio
+    # compares the least CPU of `repeat` cold builds with the least of `repeat` plain runs,
+    # taken in alternation (the minimum is the usual estimator of a deterministic job's cost).
+    builds, plains = [w1["cpu_s"]], [plain["cpu_s"]]
+    for n in range(2, repeat + 1):
+        if plain["rc"] != 0:
+            break
+        again = work / f"w1-run{n}" / "archive.db"
+        again.parent.mkdir()
+        b = build(folder, again, model, 1, True, logs / f"build-w1-run{n}")
+        p = run([sys.executable, "-c", PLAIN, str(bodies_file), model], logs / f"plain-run{n}")
+        shutil.rmtree(again.parent, ignore_errors=True)
+        if b["rc"] != 0 or p["rc"] != 0:
+            break
+        builds.append(b["cpu_s"])
+        plains.append(p["cpu_s"])
+        print(f"  run {n}: build --workers 1 CPU {b['cpu_s']:.1f} s, plain CPU {p['cpu_s']:.1f} s", flush=True)
+    row["build_w1_cpu_runs"], row["plain_cpu_runs"] = builds, plains
     if plain["rc"] == 0:
-        row["cpu_ratio"] = w1["cpu_s"] / plain["cpu_s"]
+        row["cpu_ratio"] = min(builds) / min(plains)
+        row["cpu_ratio_first_run"] = w1["cpu_s"] / plain["cpu_s"]
     if wn["rc"] == 0:
         row["wall_ratio"] = wn["wall_s"] / w1["wall_s"]
         row["w1_vs_wN_archives"] = same_archives(db1, dbn)
@@ -416,11 +438,11 @@ def report(rows: list[dict], inc: dict | None, workers: int) -> tuple[str, str, 
     per_size = []
     for r in rows:
         w1, wn, plain = r.get("build_w1", {}), r.get("build_wN", {}), r.get("plain", {})
-        per_size.append([str(r["size"]), str(r.get("articles", "n/a")), fmt(plain.get("cpu_s"), ".1f"),
-                         fmt(w1.get("cpu_s"), ".1f"), fmt(r.get("cpu_ratio"), ".3f"),
+        per_size.append([str(r["size"]), str(r.get("articles", "n/a")), fmt(min(r.get("plain_cpu_runs") or [None]), ".1f"),
+                         fmt(min(r.get("build_w1_cpu_runs") or [None]), ".1f"), fmt(r.get("cpu_ratio"), ".3f"),
                          fmt(w1.get("peak_rss_mb"), ".0f"), fmt(plain.get("peak_rss_mb"), ".0f"),
                          fmt(w1.get("wall_s"), ".1f"), fmt(wn.get("wall_s"), ".1f"), fmt(r.get("wall_ratio"), ".3f")])
-    sizes_table = table(["size", "articles", "plain CPU s", "build CPU s (w1)", "build/plain CPU",
+    sizes_table = table(["size", "articles", "plain CPU s (least)", "build CPU s (w1, least)", "build/plain CPU",
                          "build peak RSS MB (w1)", "plain peak RSS MB", "wall w1 s", f"wall w{workers} s",
                          f"wall w{workers}/w1"], per_size)
 
@@ -474,6 +496,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy model (default {DEFAULT_MODEL})")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help=f"workers of the parallel build (default: every core, {os.cpu_count()})")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="cold --workers 1 builds and plain runs per size; the CPU ratio takes the least of each (default 2)")
     parser.add_argument("--out", default="bench-results.json", help="write every figure here as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders (subsets, archives, logs)")
     args = parser.parse_args(argv)
@@ -504,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         result = build(REPO / "seeds", warm / "archive.db", args.model, 1, True, warm / "build")
         print(f"warm-up build of seeds/: {result['wall_s']:.1f} s{'' if result['rc'] == 0 else ' FAILED'}", flush=True)
 
-        rows = [measure_size(labels[n], pick(pool, n), root, scratch, args.model, args.workers) for n in sizes]
+        rows = [measure_size(labels[n], pick(pool, n), root, scratch, args.model, args.workers, args.repeat) for n in sizes]
         inc = None
         largest = rows[-1]
         if "db" in largest:

@@ -29,14 +29,50 @@ def tz_offsets() -> dict[str, int]:
     return {abbr: int(hours * 3600) for abbr, hours in table.items()}
 
 
+# Years a stated date may have: outside them a "date" is a typo, a price or a placeholder (0001, 9999).
+YEARS = range(1800, 2101)
+
+# What a published value states, coarsest last: "time" (a clock time), "day", "month", "year".
+PRECISIONS = ("time", "day", "month", "year")
+
+
 @dataclass(frozen=True)
 class PageDate:
-    """A date stated on the page. iso is what goes in articles.published."""
+    """A date stated on the page. iso is what goes in articles.published: as much as is stated, no more."""
 
-    iso: str
-    day: date
-    precision: int  # 1 date only, 2 with time, 3 with time and offset
+    iso: str  # 2015-06-04T10:00:00+03:00, 2015-06-04, 2015-06 or 2015
+    stated: str  # one of PRECISIONS
+    detail: int  # to choose between statements of one day: 0 partial, 1 date, 2 with time, 3 with offset
     label: str  # "published", "updated" or "" when unlabelled
+
+
+# dateutil fills what a text leaves out from a default date. Parsing with two defaults that
+# differ in every field shows which fields the text stated: the ones that come out equal.
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+
+
+def _stated(text: str, **options) -> tuple[datetime, str] | None:
+    """(the datetime, its precision) for what the text states, or None without a year in YEARS."""
+    try:
+        first, second = (dateutil_parser.parse(text, default=d, **options) for d in _DEFAULTS)
+        first.utcoffset()  # an offset of 24 hours or more raises here
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if first.year != second.year or first.year not in YEARS:
+        return None
+    if first.month != second.month:
+        return first, "year"
+    if first.day != second.day:
+        return first, "month"
+    return first, "day"
+
+
+def _iso(parsed: datetime, stated: str) -> str:
+    if stated == "year":
+        return f"{parsed.year:04d}"
+    if stated == "month":
+        return f"{parsed.year:04d}-{parsed.month:02d}"
+    return parsed.date().isoformat()
 
 
 def parse_date_line(line: str, weekdays_in_text: set[str], date_order: str | None = None) -> PageDate | None:
@@ -59,15 +95,19 @@ def parse_date_line(line: str, weekdays_in_text: set[str], date_order: str | Non
         return _parse_numeric(numeric, weekdays_in_text, date_order, label)
     if not MONTH_WORD.search(text):
         return None
-    try:
-        parsed = dateutil_parser.parse(text, tzinfos=tz_offsets(), fuzzy=False, dayfirst=True)
-    except (ValueError, OverflowError):
+    found = _stated(text, tzinfos=tz_offsets(), fuzzy=False, dayfirst=True)
+    if found is None:
         return None
+    parsed, stated = found
+    if stated != "day":
+        return PageDate(_iso(parsed, stated), stated, 0, label)
     return _page_date(parsed, text, label)
 
 
 def _parse_numeric(match: re.Match, weekdays_in_text: set[str], date_order: str | None, label: str) -> PageDate | None:
     first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if year not in YEARS:
+        return None
     readings = {}
     for order, (day_, month_) in (("DMY", (first, second)), ("MDY", (second, first))):
         try:
@@ -87,42 +127,61 @@ def _parse_numeric(match: re.Match, weekdays_in_text: set[str], date_order: str 
     day_ = next(iter(readings.values()))
     rest = match.group(4).strip()
     if rest:
-        try:
-            parsed = dateutil_parser.parse(f"{day_.isoformat()} {rest}", tzinfos=tz_offsets())
-            return _page_date(parsed, rest, label)
-        except (ValueError, OverflowError):
-            pass
-    return PageDate(day_.isoformat(), day_, 1, label)
+        found = _stated(f"{day_.isoformat()} {rest}", tzinfos=tz_offsets())
+        if found:
+            return _page_date(found[0], rest, label)
+    return PageDate(day_.isoformat(), "day", 1, label)
 
 
 def _page_date(parsed: datetime, text: str, label: str) -> PageDate:
     has_time = bool(re.search(r"\d{1,2}:\d{2}", text))
     if not has_time:
-        return PageDate(parsed.date().isoformat(), parsed.date(), 1, label)
+        return PageDate(parsed.date().isoformat(), "day", 1, label)
     if parsed.tzinfo is not None:
-        return PageDate(parsed.isoformat(), parsed.date(), 3, label)
-    return PageDate(parsed.replace(tzinfo=None).isoformat(), parsed.date(), 2, label)
+        return PageDate(parsed.isoformat(), "time", 3, label)
+    return PageDate(parsed.replace(tzinfo=None).isoformat(), "time", 2, label)
 
 
 def weekdays_mentioned(text: str) -> set[str]:
     return {day for day in WEEKDAYS if re.search(rf"\b{day}\b", text)}
 
 
-def normalize_published(value: str) -> str | None:
-    """A structured published value (JSONL, HTML metadata) to ISO 8601, or None if unparseable."""
+# An offset at the end of a timestamp: dropped when it is not a real one (+25:00).
+_OFFSET = re.compile(r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def normalize_published(value: str) -> tuple[str, str] | None:
+    """A structured published value (JSONL, HTML metadata) as (ISO 8601, precision), or None.
+
+    Only what the value states is kept: "May 2015" is ("2015-05", "month"), never a day
+    of the build's month; "Monday" or "June 4" (no year) is None.
+    """
     value = value.strip()
+    if not value or len(value) > 100:
+        return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed.utcoffset()
     except ValueError:
-        try:
-            parsed = dateutil_parser.parse(value, tzinfos=tz_offsets())
-        except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        found = _stated(value, tzinfos=tz_offsets())
+        if found is None and _OFFSET.search(value):  # "2015-06-04T10:00:00+25:00": the day is still stated
+            found = _stated(_OFFSET.sub("", value), tzinfos=tz_offsets())
+            if found and found[1] == "day":
+                return found[0].date().isoformat(), "day"
+        if found is None:
             return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return parsed.date().isoformat()
+        parsed, stated = found
+        if stated != "day":
+            return _iso(parsed, stated), stated
+    if parsed.year not in YEARS:
+        return None
+    if re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", value) or (parsed.time() == datetime.min.time() and not re.search(r"\d:\d", value)):
+        return parsed.date().isoformat(), "day"
     if parsed.tzinfo is not None and parsed.utcoffset() == timedelta(0) and value.endswith("Z"):
         parsed = parsed.astimezone(timezone.utc)
-    return parsed.isoformat()
+    return parsed.isoformat(), "time"
 
 
 # ---- dates of events, as a sentence words them ----------------------------------
@@ -155,50 +214,59 @@ def resolve_event_date(expression: str, published: str | None) -> EventDate | No
     year resolve; the rest are None, never guessed.
     """
     text = " ".join(expression.lower().replace("’", "'").split())
-    anchor = _published_day(published)
+    known = _published_anchor(published)
+    # What the article states of its own date bounds what can be said of an event's:
+    # "Wednesday" needs its day, "last month" its month, "last year" its year.
+    anchor, stated = known if known else (None, None)
+    day_anchor = anchor if stated == "day" else None
+    month_anchor = anchor if stated in ("day", "month") else None
 
     for pattern, day_group, month_group in ((MONTH_DAY, 2, 1), (DAY_MONTH, 1, 2)):
         match = pattern.search(text)
         if match:
             month, day_ = MONTH_NUMBER[_month_key(match.group(month_group))], int(match.group(day_group))
             year = int(match.group(3)) if match.group(3) else None
-            return _day_in_year(year, month, day_, anchor)
+            if year is None and stated == "month":  # the latest day the article can have been published
+                return _day_in_year(None, month, day_, _month_end(anchor))
+            return _day_in_year(year, month, day_, day_anchor)
     match = MONTH_YEAR.search(text)
     if match:
         return EventDate(f"{int(match.group(2)):04d}-{MONTH_NUMBER[_month_key(match.group(1))]:02d}", "month")
     match = YEAR_ALONE.match(text)
     if match:
         return EventDate(match.group(1), "year")
-    if anchor is None:
-        return None
-    if re.search(r"\byesterday\b", text):
-        return EventDate((anchor - timedelta(days=1)).isoformat(), "day")
-    if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", text):
-        return EventDate(anchor.isoformat(), "day")
-    match = WEEKDAY.search(text)
-    if match:
-        wanted = WEEKDAYS.index(match.group(2).capitalize())
-        back = (anchor.weekday() - wanted) % 7
-        if match.group(1) and back == 0:
-            back = 7
-        return EventDate((anchor - timedelta(days=back)).isoformat(), "day")
-    if re.search(r"\blast month\b", text):
-        first = anchor.replace(day=1) - timedelta(days=1)
-        return EventDate(f"{first.year:04d}-{first.month:02d}", "month")
-    if re.search(r"\b(this|earlier this) month\b", text):
-        return EventDate(f"{anchor.year:04d}-{anchor.month:02d}", "month")
-    if re.search(r"\blast week\b", text):
-        return EventDate((anchor - timedelta(days=anchor.weekday() + 7)).isoformat(), "week")
-    if re.search(r"\b(this|earlier this) week\b", text):
-        return EventDate((anchor - timedelta(days=anchor.weekday())).isoformat(), "week")
-    if re.search(r"\blast year\b", text):
-        return EventDate(f"{anchor.year - 1:04d}", "year")
-    if re.search(r"\bthis year\b", text):
-        return EventDate(f"{anchor.year:04d}", "year")
+    if day_anchor is not None:
+        if re.search(r"\byesterday\b", text):
+            return EventDate((day_anchor - timedelta(days=1)).isoformat(), "day")
+        if re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", text):
+            return EventDate(day_anchor.isoformat(), "day")
+        match = WEEKDAY.search(text)
+        if match:
+            wanted = WEEKDAYS.index(match.group(2).capitalize())
+            back = (day_anchor.weekday() - wanted) % 7
+            if match.group(1) and back == 0:
+                back = 7
+            return EventDate((day_anchor - timedelta(days=back)).isoformat(), "day")
+    if month_anchor is not None:
+        if re.search(r"\blast month\b", text):
+            first = month_anchor.replace(day=1) - timedelta(days=1)
+            return EventDate(f"{first.year:04d}-{first.month:02d}", "month")
+        if re.search(r"\b(this|earlier this) month\b", text):
+            return EventDate(f"{month_anchor.year:04d}-{month_anchor.month:02d}", "month")
+    if day_anchor is not None:
+        if re.search(r"\blast week\b", text):
+            return EventDate((day_anchor - timedelta(days=day_anchor.weekday() + 7)).isoformat(), "week")
+        if re.search(r"\b(this|earlier this) week\b", text):
+            return EventDate((day_anchor - timedelta(days=day_anchor.weekday())).isoformat(), "week")
+    if anchor is not None:
+        if re.search(r"\blast year\b", text):
+            return EventDate(f"{anchor.year - 1:04d}", "year")
+        if re.search(r"\bthis year\b", text):
+            return EventDate(f"{anchor.year:04d}", "year")
     match = MONTH_ALONE.match(text)
-    if match:
+    if match and month_anchor is not None:
         month = MONTH_NUMBER[_month_key(match.group(1))]
-        year = anchor.year if month <= anchor.month else anchor.year - 1
+        year = month_anchor.year if month <= month_anchor.month else month_anchor.year - 1
         return EventDate(f"{year:04d}-{month:02d}", "month")
     return None
 
@@ -208,13 +276,24 @@ def _month_key(word: str) -> str:
     return word if word in MONTH_NUMBER else word[:3]
 
 
-def _published_day(published: str | None) -> date | None:
+def _published_anchor(published: str | None) -> tuple[date, str] | None:
+    """(the first day the published value allows, its precision: day, month or year), or None."""
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10])
+        if len(published) >= 10:
+            return date.fromisoformat(published[:10]), "day"
+        if len(published) == 7:
+            return date(int(published[:4]), int(published[5:7]), 1), "month"
+        if len(published) == 4:
+            return date(int(published), 1, 1), "year"
     except ValueError:
-        return None
+        pass
+    return None
+
+
+def _month_end(day_: date) -> date:
+    return (day_.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _day_in_year(year: int | None, month: int, day_: int, anchor: date | None) -> EventDate | None:

@@ -49,7 +49,8 @@ class Article:
     content_hash: str
     title: str | None
     body: str
-    published: str | None
+    published: str | None  # ISO 8601, as precise as the page states it: 2015-06-04T10:00:00+03:00, 2015-06-04, 2015-06, 2015
+    published_precision: str | None  # time, day, month or year
     dateline: str | None
     byline: str | None
     source: Outlet | None
@@ -184,7 +185,7 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
     wire = find_wire(fields, page, body, credit, registry)
     if wire and source and wire.id == source.id:
         wire = None
-
+    published, precision = find_published(fields, page, body, source)
     return Article(
         id=stable_id(doc.content_hash),
         file=doc.file,
@@ -192,7 +193,8 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         content_hash=doc.content_hash,
         title=fields.get("title") or find_title(page, registry),
         body=body,
-        published=find_published(fields, page, body, source),
+        published=published,
+        published_precision=precision,
         dateline=dateline,
         byline=fields.get("author") or find_byline(page.outside + page.header, rules),
         source=source,
@@ -247,8 +249,9 @@ def find_byline(lines: list[str], rules: PageRules) -> str | None:
     return None
 
 
-def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -> str | None:
-    """The publication date the page states: structured metadata first, then date lines around the body."""
+def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -> tuple[str, str] | tuple[None, None]:
+    """(the publication date the page states, its precision): structured metadata first, then
+    date lines around the body; (None, None) when the page states none."""
     if fields.get("published"):
         value = normalize_published(fields["published"])
         if value:
@@ -261,11 +264,11 @@ def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -
         if parsed:
             found.append(parsed)
     if not found:
-        return None
+        return None, None
     published = [d for d in found if d.label != "updated"] or found
-    first_day = published[0].day
-    same_day = [d for d in published if d.day == first_day]
-    return max(same_day, key=lambda d: d.precision).iso
+    first_day = published[0].iso[:10]
+    best = max((d for d in published if d.iso[:10] == first_day), key=lambda d: d.detail)
+    return best.iso, best.stated
 
 
 def find_publisher(fields: dict, page: Page, page_text: str, registry: Registry) -> Outlet | None:

@@ -51,7 +51,7 @@ SCHEMA: tuple[Table, ...] = (
     Table(
         "articles",
         {"id": int, "file": str, "line": int, "source_id": str, "wire_id": str, "title": str,
-         "published": str, "dateline": str, "dateline_entity_id": int, "byline": str, "body": str, "word_count": int,
+         "published": str, "published_precision": str, "dateline": str, "dateline_entity_id": int, "byline": str, "body": str, "word_count": int,
          "story_id": int, "url": str, "content_hash": str},
         foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id"),
                       ("dateline_entity_id", "entities", "id")),
@@ -579,7 +579,8 @@ def _article_rows(article, analysis) -> dict[str, list[tuple]]:
                          sentence_ids[index] if index >= 0 else None, start, end, text, key))
     return {
         "articles": [(article.id, article.file, article.line, article.source.id if article.source else None,
-                      article.wire.id if article.wire else None, article.title, article.published, article.dateline,
+                      article.wire.id if article.wire else None, article.title, article.published,
+                      article.published_precision, article.dateline,
                       None, article.byline, article.body, article.word_count, article.id, article.url,
                       article.content_hash)],
         "sentences": [(sentence_ids[position], article.id, position, article.body[start:end], start, end)

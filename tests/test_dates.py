@@ -33,6 +33,83 @@ def test_labelled_dates_and_non_dates():
 
 
 def test_structured_dates():
-    assert normalize_published("2015-06-04") == "2015-06-04"
-    assert normalize_published("2015-06-04T10:52:00Z") == "2015-06-04T10:52:00+00:00"
+    assert normalize_published("2015-06-04") == ("2015-06-04", "day")
+    assert normalize_published("2015-06-04T10:52:00Z") == ("2015-06-04T10:52:00+00:00", "time")
     assert normalize_published("not a date") is None
+
+
+# ---- only what is stated: never a day, month or year of the build ------------------------
+
+
+def test_partial_published_values_keep_their_precision():
+    assert normalize_published("May 2015") == ("2015-05", "month")
+    assert normalize_published("2015") == ("2015", "year")
+    assert normalize_published("Thursday, 4 June 2015") == ("2015-06-04", "day")
+
+
+def test_published_values_without_a_year_are_no_date():
+    for value in ("Monday", "June 4", "4 June", "yesterday", "10:00"):
+        assert normalize_published(value) is None, value
+
+
+def test_years_outside_1800_2100_are_no_evidence():
+    for value in ("0001-01-01", "9999-12-31", "0001-01-01T00:00:00", "June 4, 1066", "9999"):
+        assert normalize_published(value) is None, value
+    assert parse_date_line("Published: 01/01/0001", set()) is None
+    assert parse_date_line("31 December 9999", set()) is None
+
+
+def test_an_impossible_utc_offset_keeps_the_day():
+    assert normalize_published("2015-06-04T10:00:00+25:00") == ("2015-06-04", "day")
+
+
+def test_date_lines_with_month_and_year_only():
+    line = parse_date_line("Published: June 2015", set())
+    assert (line.iso, line.stated) == ("2015-06", "month")
+    assert parse_date_line("Posted June 4", set()) is None
+
+
+def test_event_dates_need_the_precision_they_use():
+    from newsarchive.dates import resolve_event_date
+
+    # a day-precise article resolves weekdays; one that states only its month does not
+    assert resolve_event_date("Wednesday", "2015-06-04").iso == "2015-06-03"
+    assert resolve_event_date("Wednesday", "2015-06") is None
+    assert resolve_event_date("yesterday", "2015") is None
+    assert resolve_event_date("last month", "2015-06").iso == "2015-05"
+    assert resolve_event_date("last month", "2015") is None
+    assert resolve_event_date("last year", "2015") .iso == "2014"
+    assert resolve_event_date("May 30", "2015-06").iso == "2015-05-30"
+    assert resolve_event_date("May 30", "2015") is None
+    assert resolve_event_date("May 30", None) is None
+
+
+def test_no_date_in_an_archive_that_its_input_did_not_state(tmp_path):
+    """Every date in a built archive is one its input states: the build's own day never appears."""
+    import datetime
+    import sqlite3
+
+    from newsarchive.build import build
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = ("Rebels shelled the town of Idlib on Monday, killing four civilians, a monitoring group said.\n\n"
+            "The group said the attack began on June 4 and fighting continued into the evening.")
+    records = [{"title": "Shelling in Idlib", "published": value, "body": body}
+               for value in ("May 2015", "Monday", "June 4", "0001-01-01", "9999-12-31", "2015")]
+    import json
+
+    (folder / "wire.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    (folder / "page.txt").write_text(f"Shelling in Idlib\nPublished: June 2015\n\n{body}\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([folder], db)
+    with sqlite3.connect(db) as conn:
+        published = conn.execute("select published, published_precision from articles order by file, line").fetchall()
+        dates = [d for (d,) in conn.execute("select event_date from events where event_date is not null")]
+    # identical bodies in different records are one article each (their fields differ)
+    assert sorted(published, key=str) == sorted([("2015-06", "month"), ("2015-05", "month"), (None, None), (None, None),
+                                                 (None, None), (None, None), ("2015", "year")], key=str)
+    today = datetime.date.today()
+    stamps = {today.isoformat(), today.strftime("%Y-%m"), str(today.year)}
+    assert not stamps & {d[:len(s)] for d in dates for s in stamps}, dates
+    assert all(d[:4] == "2015" for d in dates), dates  # "June 4" in a 2015 article, never the build's June
