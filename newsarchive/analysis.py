@@ -26,8 +26,18 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # The model's working memory grows with the text it analyses at once: a batch is capped
-# by length, so one long article does not raise the build's peak memory.
+# by length, so one long article does not raise the build's peak memory, and a body
+# longer than CHUNK_CHARACTERS is analysed in pieces cut at paragraph breaks (spaCy
+# refuses texts over 1,000,000 characters, and its parser's memory grows with length).
 BATCH_CHARACTERS = 40_000
+CHUNK_CHARACTERS = 100_000
+
+
+@dataclass
+class Failed:
+    """An article the per-article stage could not analyse, and why: the build skips it and goes on."""
+
+    reason: str
 
 
 @dataclass
@@ -58,19 +68,59 @@ class Analyser:
         self.curated = CuratedMatcher(self.nlp)
         self.linker = ArticleLinker(default_gazetteer())
 
-    def analyse(self, articles: list[Article], cached: list[bytes | None]) -> list[tuple[bytes | None, ArticleAnalysis]]:
-        """(the model's Doc as bytes when it was computed now, else None; the analysis) per article."""
+    def analyse(self, articles: list[Article], cached: list[bytes | None]) -> list[tuple[bytes | None, ArticleAnalysis | Failed]]:
+        """(the model's Doc as bytes when it was computed now, else None; the analysis) per article.
+
+        Each article is analysed inside its own boundary: an error in one (the model or the
+        rules) is that article's Failed result, never the batch's.
+        """
         todo = [article.body for article, blob in zip(articles, cached) if blob is None]
-        fresh = (doc for texts in _by_length(todo, BATCH_CHARACTERS) for doc in self.nlp.pipe(texts, batch_size=len(texts)))
+        fresh = self._docs(todo)
         results = []
         for article, blob in zip(articles, cached):
-            if blob is None:
-                doc = next(fresh)
-                blob = nlp_stage.doc_to_bytes(doc)
-                results.append((blob, self.rules(article, doc)))
-            else:
-                results.append((None, self.rules(article, nlp_stage.doc_from_bytes(self.nlp, blob))))
+            try:
+                if blob is None:
+                    doc = next(fresh)
+                    if isinstance(doc, Failed):
+                        results.append((None, doc))
+                        continue
+                    blob = nlp_stage.doc_to_bytes(doc)
+                    results.append((blob, self.rules(article, doc)))
+                else:
+                    results.append((None, self.rules(article, nlp_stage.doc_from_bytes(self.nlp, blob))))
+            except Exception as error:  # a bug in the rules costs this article, not the build
+                results.append((None, Failed(f"analysis failed ({type(error).__name__}: {error})")))
         return results
+
+    def _docs(self, texts: list[str]):
+        """The model's Doc of each text in order, or Failed; long texts in paragraph-cut pieces."""
+        for run in _by_length(texts, BATCH_CHARACTERS):
+            if len(run) == 1 and len(run[0]) > CHUNK_CHARACTERS:
+                yield self._long_doc(run[0])
+                continue
+            try:
+                docs = list(self.nlp.pipe(run, batch_size=len(run)))
+            except Exception:  # find the text at fault: the others still get their analysis
+                docs = [self._one_doc(text) for text in run]
+            yield from docs
+
+    def _one_doc(self, text: str):
+        try:
+            return self.nlp(text)
+        except Exception as error:
+            return Failed(f"the language model failed on this text ({type(error).__name__}: {error})")
+
+    def _long_doc(self, text: str):
+        from spacy.tokens import Doc
+
+        pieces = [self._one_doc(piece) for piece in split_text(text, CHUNK_CHARACTERS)]
+        failed = next((piece for piece in pieces if isinstance(piece, Failed)), None)
+        if failed:
+            return failed
+        doc = Doc.from_docs(pieces, ensure_whitespace=False)
+        if doc.text != text:
+            return Failed("the pieces of a long text did not join back into it")
+        return doc
 
     def rules(self, article: Article, doc: Doc) -> ArticleAnalysis:
         """Everything after the model: curated names, entity keys, events, story signature."""
@@ -99,6 +149,27 @@ def _by_length(texts: list[str], budget: int) -> list[list[str]]:
         run.append(text)
         size += len(text)
     return runs + [run] if run else runs
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """The text in consecutive pieces of at most about size characters that join back into it.
+
+    Cuts go after a paragraph break, else after a line break, else after a sentence's
+    full stop and space, else after any whitespace, else anywhere.
+    """
+    pieces = []
+    while len(text) > size:
+        window = text[:size]
+        cut = 0
+        for separator in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(separator)
+            if at > size // 2:
+                cut = at + len(separator)
+                break
+        cut = cut or size
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces + [text] if text else pieces
 
 
 def entity_facts(entities: dict[str, EntityInfo], mentions) -> dict[str, dict]:

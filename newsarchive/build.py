@@ -29,7 +29,7 @@ from . import store
 from .cache import BuildCache
 from .datafiles import DATA
 from .outlets import load_registry
-from .parse import Article, parse_document
+from .parse import MAX_BODY_CHARACTERS, Article, parse_document
 from .readers import DocumentRef, RawDocument, SkipInput, load, scan
 
 PACKAGE = Path(__file__).resolve().parent
@@ -122,12 +122,18 @@ def unique(documents: list[DocumentRef], skipped: list[SkipInput]) -> list[Docum
 
 def _parse(document: RawDocument, registry, skipped: list[SkipInput]) -> Article | None:
     try:
-        return parse_document(document, registry)
+        article = parse_document(document, registry)
     except SkipInput as skip:
         skipped.append(skip)
+        return None
     except Exception as error:  # a parser bug must not cost the user the whole build
         skipped.append(SkipInput(document.where, f"could not be parsed ({type(error).__name__}: {error})"))
-    return None
+        return None
+    if len(article.body) > MAX_BODY_CHARACTERS:
+        skipped.append(SkipInput(document.where, f"article text of {len(article.body):,} characters is longer than "
+                                                 f"{MAX_BODY_CHARACTERS:,}, the most one article may have"))
+        return None
+    return article
 
 
 class Stopwatch:
@@ -219,7 +225,7 @@ def build(
         affected = archive.link_entities()
         watch.lap("link entities")
         with _bar(progress, len(archive.added | affected), "Storing events") as bar:
-            store_events(archive, sorted(archive.added | affected), wanted, runner, bar)
+            store_events(archive, sorted(archive.added | affected), wanted, runner, bar, report.skipped)
         watch.lap("events")
 
         counts = archive.finish({"fingerprint": fingerprint, "model": models, "rules": rules, "model_name": model})
@@ -243,7 +249,7 @@ def build(
 
 
 def store_events(archive: store.Archive, article_ids: list[int], documents: dict[str, DocumentRef],
-                 runner: Runner, bar) -> None:
+                 runner: Runner, bar, skipped: list[SkipInput]) -> None:
     """Store the events of these articles, now that entity keys have ids; their analyses come from the cache.
 
     An analysis the cache lost (it was deleted) is made again from the document.
@@ -252,10 +258,17 @@ def store_events(archive: store.Archive, article_ids: list[int], documents: dict
     for chunk in store.chunks(article_ids):
         analyses = runner.cache.analyses(hashes[a] for a in chunk)
         missing = [documents[hashes[a]] for a in chunk if hashes[a] not in analyses]
-        for article, analysis in runner.analysed(missing, [], None):
+        for article, analysis in runner.analysed(missing, skipped, None):
             analyses[article.content_hash] = analysis
         for article_id in chunk:
-            archive.add_events(article_id, analyses[hashes[article_id]])
+            analysis = analyses.get(hashes[article_id])
+            if analysis is None:
+                continue  # analysed again and failed: named in skipped
+            try:
+                archive.add_events(article_id, analysis)
+            except store.RowConflict as conflict:
+                where = documents[hashes[article_id]].where if hashes[article_id] in documents else str(article_id)
+                skipped.append(SkipInput(where, f"events not stored: {conflict}"))
         bar.update(len(chunk))
 
 
@@ -316,20 +329,28 @@ class Runner:
             blobs = [docs.get(a.body) for a in todo]
             self.report.analysed += sum(blob is None for blob in blobs)
             if submit is None:
-                yield from self._store(todo, analyse_batch(self.model, todo, blobs), bar)
+                yield from self._store(todo, analyse_batch(self.model, todo, blobs), bar, skipped)
                 continue
             pending.append((todo, submit(self.model, todo, blobs)))
             while len(pending) > 2 * self.workers:
                 todo_done, future = pending.popleft()
-                yield from self._store(todo_done, future.result(), bar)
+                yield from self._store(todo_done, future.result(), bar, skipped)
         while pending:
             todo_done, future = pending.popleft()
-            yield from self._store(todo_done, future.result(), bar)
+            yield from self._store(todo_done, future.result(), bar, skipped)
 
-    def _store(self, articles: list[Article], results, bar) -> Iterator[tuple[Article, object]]:
+    def _store(self, articles: list[Article], results, bar, skipped: list[SkipInput]) -> Iterator[tuple[Article, object]]:
+        """Cache each analysis and pass it on; an article whose analysis failed is skipped, named."""
+        from .analysis import Failed
+
+        done = []
         for article, (blob, analysis) in zip(articles, results):
+            if isinstance(analysis, Failed):
+                skipped.append(SkipInput(_where(article), analysis.reason))
+                continue
             self.cache.put(article.body, blob, article.content_hash, analysis)
-        yield from self._finished([(a, analysis) for a, (_, analysis) in zip(articles, results)], bar)
+            done.append((article, analysis))
+        yield from self._finished(done, bar)
 
     @staticmethod
     def _finished(pairs, bar) -> Iterator[tuple[Article, object]]:

@@ -221,8 +221,12 @@ class EventExtractor:
         events, attributions = [], []
         last_speaker: int | None = None
         words = WordIndex(doc, self.table)
+        # the document's dates, found once: each event word looks up those of its sentence
+        self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+        self.date_starts = [ent.start for ent in self.date_entities]
         body = doc.text  # Span.text walks its tokens: slicing the text once made is cheaper
         for sent in doc.sents:
+            self.sentence = sent
             sentence_id = self._sentence_id(sent, body, article.sentences, sentence_ids)
             if sentence_id is None:
                 continue
@@ -651,8 +655,10 @@ class EventExtractor:
                        and (c.dep_ != "prep" or c.lower_ in ("on", "in", "at", "during")) for t in c.subtree}
         else:
             subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
-        for ent in trigger.sent.ents:
-            if ent.label_ not in ("DATE", "TIME") or not any(t.i in subtree for t in ent):
+        sent = self.sentence
+        dates = self.date_entities
+        for ent in dates[bisect_left(self.date_starts, sent.start):bisect_left(self.date_starts, sent.end)]:
+            if not any(t.i in subtree for t in ent):
                 continue
             before = trigger.doc[ent.start - 1].lower_ if ent.start > 0 else ""
             if before in ("since", "until", "for") or ent.text.lower().startswith(("since", "the past", "the last")):

@@ -39,6 +39,11 @@ DATELINE = re.compile(
 )
 
 
+# A body longer than this is not one news article (a feed dumped into one file, a book):
+# the build skips it, naming it, rather than spend minutes and gigabytes on it.
+MAX_BODY_CHARACTERS = 1_000_000
+
+
 @dataclass
 class Article:
     """One parsed article, ready for NLP and storage."""

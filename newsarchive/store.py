@@ -314,10 +314,11 @@ class Archive:
                 "insert into entity_keys (key, entity_id, info) values (?, null, ?) "
                 "on conflict(key) do update set info = excluded.info",
                 [(key, json.dumps(_info_dict(info), sort_keys=True)) for key, info in analysis.entities.items()])
-        except sqlite3.IntegrityError as error:
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError) as error:  # a duplicate id; a value SQLite cannot hold
             self.execute("rollback to article")
             self.execute("release article")
-            raise RowConflict(f"a row would reuse an id already in the archive ({error})") from None
+            raise RowConflict(f"a row would reuse an id already in the archive, or hold a value SQLite cannot "
+                              f"store ({error})") from None
         self.execute("release article")
         self.added.add(article.id)
         self.touched_keys.update(analysis.entities)
@@ -421,27 +422,44 @@ class Archive:
     # ---- events --------------------------------------------------------------------
 
     def add_events(self, article_id: int, analysis) -> None:
-        """(Re)place the article's events, fatalities and attributions, entity keys turned into ids."""
-        self.dirty_clusters.update(c for (c,) in self.execute(
-            "select distinct cluster_id from events where article_id = ?", (article_id,)))
-        self.execute("delete from event_fatalities where event_id in (select id from events where article_id = ?)",
-                     (article_id,))
-        self.execute("delete from events where article_id = ?", (article_id,))
-        self.execute("delete from attributions where article_id = ?", (article_id,))
-        for table in ("events", "event_fatalities", "attributions"):
-            table_rows = []
-            for row in analysis.events.get(table, ()):
-                row = dict(row)
-                for column in ENTITY_COLUMNS[table]:
-                    if row.get(column) is not None:
-                        row[column] = self.key_ids[row[column]]
-                if table == "events":
-                    row["cluster_id"] = row["id"]  # until clusters are computed
-                    self.new_events.add(row["id"])
-                table_rows.append(tuple(row.get(column) for column in COLUMNS[table]))
-            if table_rows:
-                marks = ",".join("?" * len(COLUMNS[table]))
-                self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
+        """(Re)place the article's events, fatalities and attributions, entity keys turned into ids.
+
+        Raises RowConflict, with the article's previous events left as they were, when its
+        rows cannot be stored (an id they would reuse, an entity key the archive lacks).
+        """
+        try:
+            rows = {table: [self._event_row(table, row) for row in analysis.events.get(table, ())]
+                    for table in ("events", "event_fatalities", "attributions")}
+        except KeyError as error:
+            raise RowConflict(f"its events name an entity key the archive does not hold ({error})") from None
+        self.execute("savepoint events")
+        try:
+            clusters = {c for (c,) in self.execute("select distinct cluster_id from events where article_id = ?",
+                                                   (article_id,))}
+            self.execute("delete from event_fatalities where event_id in (select id from events where article_id = ?)",
+                         (article_id,))
+            self.execute("delete from events where article_id = ?", (article_id,))
+            self.execute("delete from attributions where article_id = ?", (article_id,))
+            for table, table_rows in rows.items():
+                if table_rows:
+                    marks = ",".join("?" * len(COLUMNS[table]))
+                    self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
+        except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError) as error:
+            self.execute("rollback to events")
+            self.execute("release events")
+            raise RowConflict(f"its events were not stored: a row would reuse an id ({error})") from None
+        self.execute("release events")
+        self.dirty_clusters.update(clusters)
+        self.new_events.update(row[0] for row in rows["events"])
+
+    def _event_row(self, table: str, row: dict) -> tuple:
+        row = dict(row)
+        for column in ENTITY_COLUMNS[table]:
+            if row.get(column) is not None:
+                row[column] = self.key_ids[row[column]]
+        if table == "events":
+            row["cluster_id"] = row["id"]  # until clusters are computed
+        return tuple(row.get(column) for column in COLUMNS[table])
 
     # ---- corpus-wide, then commit ----------------------------------------------------
 
