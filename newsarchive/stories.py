@@ -61,6 +61,11 @@ def signature(text: str) -> bytes:
     return values.tobytes()
 
 
+# The most stories one article is compared with in one LSH bucket: bounds the cost of a
+# bucket of many texts that share a band but are not near-duplicates of each other.
+MAX_COMPARED = 64
+
+
 def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dict[int, int]:
     """article id -> story id: the smallest article id among its near-duplicates (itself when unique).
 
@@ -88,9 +93,18 @@ def story_ids(signatures: dict[int, bytes], threshold: float = THRESHOLD) -> dic
         for index in shared.tolist():
             buckets[bucket_of[index]].append(index)
         for members in buckets.values():
-            for i, member in enumerate(members[1:], start=1):
-                for other in members[:i]:
-                    a, b = root(member), root(other)
-                    if a != b and np.mean(matrix[member] == matrix[other]) >= threshold:
-                        parent[max(a, b)] = min(a, b)
+            # Each member is compared with one representative of each story the bucket holds so
+            # far (the latest MAX_COMPARED of them), not with every member: a bucket of 2,000
+            # copies of one text costs 2,000 comparisons, not 2 million.
+            representatives: dict[int, int] = {}  # story root -> a member of that story in this bucket
+            for member in members:
+                others = [r for g, r in representatives.items() if g != root(member)][-MAX_COMPARED:]
+                if others:
+                    similar = (matrix[others] == matrix[member]).mean(axis=1) >= threshold
+                    for other in np.asarray(others)[similar].tolist():
+                        a, b = root(member), root(other)
+                        if a != b:
+                            parent[max(a, b)] = min(a, b)
+                representatives = {root(r): r for r in representatives.values()}
+                representatives.setdefault(root(member), member)
     return {article_id: ids[root(index)] for index, article_id in enumerate(ids)}
