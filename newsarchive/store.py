@@ -114,12 +114,17 @@ SCHEMA: tuple[Table, ...] = (
         fts=("speaker", "claim"),
         not_null=frozenset({"article_id", "sentence_id", "speaker", "claim", "cue"}),
     ),
+    # Where a published id went: an entity merged into another, a cluster joined to another.
+    Table("entity_redirects", {"id": int, "entity_id": int}, foreign_keys=(("entity_id", "entities", "id"),),
+          indexes=(("entity_id",),), not_null=frozenset({"entity_id"})),
+    Table("cluster_redirects", {"id": int, "cluster_id": int}, foreign_keys=(("cluster_id", "event_clusters", "id"),),
+          indexes=(("cluster_id",),), not_null=frozenset({"cluster_id"})),
 )
 
 # The build's own bookkeeping, hidden in Datasette: which entity id each normalised name
 # (entity key) has, which key each article's dateline has, and each body's MinHash.
 INTERNAL: tuple[Table, ...] = (
-    Table("entity_keys", {"key": str, "entity_id": int, "info": str}, pk="key", indexes=(("entity_id",),),
+    Table("entity_keys", {"key": str, "entity_id": int, "home_id": int, "info": str}, pk="key", indexes=(("entity_id",),),
           not_null=frozenset({"info"})),
     Table("dateline_keys", {"article_id": int, "key": str, "text": str}, pk="article_id", indexes=(("key",),),
           not_null=frozenset({"key", "text"})),
@@ -311,7 +316,7 @@ class Archive:
                     marks = ",".join("?" * len(table_rows[0]))
                     self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
             self.connection.executemany(
-                "insert into entity_keys (key, entity_id, info) values (?, null, ?) "
+                "insert into entity_keys (key, entity_id, home_id, info) values (?, null, null, ?) "
                 "on conflict(key) do update set info = excluded.info",
                 [(key, json.dumps(_info_dict(info), sort_keys=True)) for key, info in analysis.entities.items()])
         except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError) as error:  # a duplicate id; a value SQLite cannot hold
@@ -337,6 +342,7 @@ class Archive:
         self.execute("delete from entity_keys where key not in "
                      "(select entity_key from mentions union select key from dateline_keys)")
         old_ids = dict(self.execute("select key, entity_id from entity_keys"))
+        homes = dict(self.execute("select key, home_id from entity_keys where home_id is not null"))
         infos = dict(self.execute("select key, info from entity_keys"))  # JSON, parsed only for rows written
         # The merge reads the names places go by; only their keys' mentions are read (a range of the index).
         place_surfaces = self._surfaces(" or ".join(
@@ -346,7 +352,7 @@ class Archive:
         for key in sorted(infos):
             groups[merged.get(key, key)].append(key)
 
-        new_ids = _group_ids(groups, old_ids)
+        new_ids = _group_ids(groups, homes)
         key_ids = {key: new_ids[root] for root, keys in groups.items() for key in keys}
         changed = [key for key, entity_id in key_ids.items() if old_ids.get(key) != entity_id]
         remapped = [key for key in changed if old_ids.get(key) is not None]
@@ -358,6 +364,7 @@ class Archive:
                 f"union select article_id from dateline_keys where key in ({marks})", chunk + chunk))
         self.connection.executemany("update entity_keys set entity_id = ? where key = ?",
                                     [(key_ids[key], key) for key in changed])
+        self.execute("update entity_keys set home_id = entity_id where home_id is null")
         self.connection.executemany("update mentions set entity_id = ? where entity_key = ?",
                                     [(key_ids[key], key) for key in remapped])
         self.execute("update mentions set entity_id = (select entity_id from entity_keys where key = mentions.entity_key) "
@@ -373,7 +380,28 @@ class Archive:
                              new_ids, infos)
         gone = known_ids - set(new_ids.values())
         self.connection.executemany("delete from entities where id = ?", [(i,) for i in sorted(gone)])
+        went: dict[int, Counter] = defaultdict(Counter)  # a gone id -> the ids its names now have
+        for key, old in old_ids.items():
+            if old in gone and key in key_ids:
+                went[old][key_ids[key]] += 1
+        self._redirect("entity_redirects", "entity_id", "entities", went)
         return affected - self.added
+
+    def _redirect(self, table: str, column: str, targets: str, went: dict[int, Counter]) -> None:
+        """Record where each gone id went (where most of it went), and keep every redirect one hop
+        to a live row: chains are followed, a redirect whose id is live again or whose target is
+        gone for good is dropped."""
+        self.connection.executemany(f"insert or replace into {table} (id, {column}) values (?, ?)",
+                                    [(old, min(c.items(), key=lambda item: (-item[1], item[0]))[0])
+                                     for old, c in sorted(went.items())])
+        self.execute(f"delete from {table} where id in (select id from {targets})")
+        for _ in range(64):  # each pass shortens every chain by one hop
+            moved = self.execute(f"update {table} set {column} = (select later.{column} from {table} as later "
+                                 f"where later.id = {table}.{column}) "
+                                 f"where {column} in (select id from {table})").rowcount
+            if not moved:
+                break
+        self.execute(f"delete from {table} where {column} not in (select id from {targets})")
 
     def _write_entities(self, groups, ids, infos) -> None:
         """(Re)write the rows of these entity groups, where they differ from what the archive holds."""
@@ -526,11 +554,31 @@ class Archive:
             rows = self._cluster_scope(seeds)
             stale = {row["cluster_id"] for row in rows} | self.dirty_clusters
         current = {row["id"]: row["cluster_id"] for row in rows}
-        clusters = {row["id"]: tuple(row[c] for c in COLUMNS["event_clusters"]) for row in cluster_events(rows)}
+        computed = cluster_events(rows)
+        # cluster_events names a cluster by its smallest event id; the archive keeps the id
+        # the cluster's events already had, so a published cluster URL survives edits elsewhere.
+        members: dict[int, list[int]] = defaultdict(list)
+        for row in rows:
+            members[row["cluster_id"]].append(row["id"])
+        held = {name: [current[e] for e in events if e not in self.new_events] for name, events in members.items()}
+        ids = _cluster_ids(members, held, lambda i: i not in stale and self.execute(
+            "select 1 from event_clusters where id = ?", (i,)).fetchone() is not None)
+        for row in rows:
+            row["cluster_id"] = ids[row["cluster_id"]]
+        clusters = {}
+        for row in computed:
+            row["id"] = ids[row["id"]]
+            clusters[row["id"]] = tuple(row[c] for c in COLUMNS["event_clusters"])
         self.connection.executemany("update events set cluster_id = ? where id = ?",
                                     [(row["cluster_id"], row["id"]) for row in rows if current[row["id"]] != row["cluster_id"]])
-        self.connection.executemany("delete from event_clusters where id = ?", [(c,) for c in stale - set(clusters)])
+        gone = stale - set(clusters)
+        self.connection.executemany("delete from event_clusters where id = ?", [(c,) for c in gone])
         _sync(self.connection, "event_clusters", clusters, delete_others=False)
+        went: dict[int, Counter] = defaultdict(Counter)
+        for row in rows:
+            if row["id"] not in self.new_events and current[row["id"]] in gone:
+                went[current[row["id"]]][row["cluster_id"]] += 1
+        self._redirect("cluster_redirects", "cluster_id", "event_clusters", went)
 
     def _cluster_scope(self, seeds: set[int]) -> list[dict]:
         scope: dict[int, dict] = {}
@@ -617,23 +665,47 @@ def _info_dict(info) -> dict:
             "latitude": place.latitude if place else None, "longitude": place.longitude if place else None}
 
 
-def _group_ids(groups: dict[str, list[str]], old_ids: dict[str, int | None]) -> dict[str, int]:
-    """root key -> entity id. A group keeps the id most of its keys had; a new group gets a hash of its root.
+def _group_ids(groups: dict[str, list[str]], homes: dict[str, int]) -> dict[str, int]:
+    """root key -> entity id, from each key's home: the id it was first given.
 
-    Larger groups choose first, so when an entity splits, the bigger part keeps the id.
-    Ids are unique by construction: a taken id is never given twice.
+    A group takes the home most of its keys have (on a tie, its root's); a new group gets a
+    hash of its root. So an entity that merges keeps the id most of its names came with, and
+    when it splits again each part gets back its own. Larger groups choose first. Ids are
+    unique by construction: a taken id is never given twice.
     """
     ids: dict[str, int] = {}
     taken: set[int] = set()
     for root in sorted(groups, key=lambda r: (-len(groups[r]), r)):
-        held = Counter(old_ids[key] for key in groups[root] if old_ids.get(key) is not None)
-        entity_id = next((i for i, _ in sorted(held.items(), key=lambda item: (-item[1], item[0])) if i not in taken), None)
+        held = Counter(homes[key] for key in groups[root] if key in homes)
+        own = homes.get(root)
+        entity_id = next((i for i, _ in sorted(held.items(), key=lambda item: (-item[1], item[0] != own, item[0]))
+                          if i not in taken), None)
         salt = 0
         while entity_id is None or entity_id in taken:
             entity_id = stable_id("entity", root, *([salt] if salt else []))
             salt += 1
         taken.add(entity_id)
         ids[root] = entity_id
+    return ids
+
+
+def _cluster_ids(members: dict[int, list[int]], held: dict[int, list[int]], used_elsewhere) -> dict[int, int]:
+    """computed cluster name -> cluster id: the id most of its events already had (bigger clusters
+    choose first); else its smallest event id not in use. used_elsewhere(id): held by a cluster
+    outside this re-clustering."""
+    ids: dict[int, int] = {}
+    taken: set[int] = set()
+    for name in sorted(members, key=lambda n: (-len(members[n]), n)):
+        votes = Counter(held[name])
+        choice = next((i for i, _ in sorted(votes.items(), key=lambda item: (-item[1], item[0])) if i not in taken), None)
+        if choice is None:
+            choice = next((e for e in sorted(members[name]) if e not in taken and not used_elsewhere(e)), None)
+        salt = 0
+        while choice is None or choice in taken:
+            choice = stable_id("cluster", name, salt)
+            salt += 1
+        taken.add(choice)
+        ids[name] = choice
     return ids
 
 
