@@ -15,8 +15,10 @@ schema, is written to a new file that replaces the old one when complete).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import sqlite3
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ class BuildReport:
     changed: int = 0  # articles added or replaced in the archive this run
     removed: int = 0
     skipped: list[SkipInput] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # things done that the user should know of (nothing lost)
     up_to_date: bool = False
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds
@@ -136,6 +139,39 @@ def _parse(document: RawDocument, registry, skipped: list[SkipInput]) -> Article
     return article
 
 
+class BuildError(Exception):
+    """A build that cannot go on, in one line a person can act on; the archive is left as it was."""
+
+
+def check_target(db: Path) -> None:
+    """Fail before any work when the archive cannot be written where asked."""
+    folder = db.parent if str(db.parent) else Path(".")
+    if not folder.exists():
+        raise BuildError(f"cannot write {db}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise BuildError(f"cannot write {db}: {folder} is not a folder")
+    if db.exists() and not db.is_file():
+        raise BuildError(f"cannot write {db}: it exists and is not a file")
+    probe = folder / f".{db.name}.probe-{os.getpid()}"
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise BuildError(f"cannot write {db}: {error.strerror or error} in {folder}") from None
+
+
+def _disk_error(error: BaseException, db: Path) -> BuildError | None:
+    """The one-line BuildError for an error of the disk itself (full, read-only, failing), else None."""
+    text = str(error)
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return BuildError(f"the disk holding {db} is full ({text}); the archive is unchanged")
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO):
+        return BuildError(f"cannot write {db} ({text}); the archive is unchanged")
+    if isinstance(error, sqlite3.OperationalError) and ("full" in text or "disk I/O" in text or "readonly" in text):
+        return BuildError(f"could not write {db}: {text}; the archive is unchanged")
+    return None
+
+
 class Stopwatch:
     def __init__(self, report: BuildReport):
         self.report = report
@@ -160,7 +196,21 @@ def build(
 
     workers: processes for the model (default: every core); scheduler: the address of a
     Dask scheduler to send the model's work to instead; progress: bars on stderr.
+    Raises BuildError, with the archive unchanged, when it cannot be written (a missing
+    or read-only folder, a full disk).
     """
+    check_target(db)
+    try:
+        return _build(sources, db, model, rebuild, workers, scheduler, progress)
+    except (OSError, sqlite3.OperationalError) as error:
+        problem = _disk_error(error, db)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _build(sources: list[Path], db: Path, model: str, rebuild: bool, workers: int | None, scheduler: str | None,
+           progress: bool) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(db=db)
     watch = Stopwatch(report)
@@ -179,10 +229,18 @@ def build(
     for document in sorted(documents, key=lambda d: (d.file, d.line or 0)):
         inputs.update(f"{document.where}\0{document.content_hash}\n".encode("utf-8", "surrogatepass"))
     fingerprint = inputs.hexdigest()
-    previous = store.read_build_info(db)
+    try:
+        previous = store.read_build_info(db)
+    except store.NotAnArchive as error:
+        if not rebuild:
+            cache.close()
+            raise BuildError(f"{db} is not an archive this tool can update ({error}); move it away, "
+                             f"or pass --rebuild to replace it") from None
+        previous = {}
     watch.lap("read")
     if not rebuild and previous.get("fingerprint") == fingerprint:
         cache.close()
+        report.warnings.extend(cache.warnings)
         report.up_to_date = True
         for name in report.counts():
             setattr(report, name, int(previous.get(name, 0)))
@@ -244,6 +302,7 @@ def build(
     finally:
         runner.close()
         cache.close()
+        report.warnings.extend(cache.warnings)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -350,6 +409,7 @@ class Runner:
                 continue
             self.cache.put(article.body, blob, article.content_hash, analysis)
             done.append((article, analysis))
+        self.cache.commit()  # a build killed later keeps this batch's work
         yield from self._finished(done, bar)
 
     @staticmethod

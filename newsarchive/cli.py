@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .build import build
+from .build import BuildError, build
 from .nlp import DEFAULT_MODEL, ModelNotAvailable
 
 
@@ -44,10 +44,12 @@ def main(sources: tuple[Path, ...], db_path: Path, rebuild: bool, model: str, wo
     try:
         report = build(list(sources), db_path, model=model, rebuild=rebuild, workers=workers, scheduler=scheduler,
                        progress=not quiet)
-    except ModelNotAvailable as error:
+    except (ModelNotAvailable, BuildError) as error:
         raise click.ClickException(str(error))
     for skip in report.skipped:
         click.echo(f"skipped {skip.where}: {skip.reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if quiet:
         return
     if report.up_to_date:

@@ -210,15 +210,25 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+class NotAnArchive(Exception):
+    """A file at the archive's path that no build of this tool wrote, or that is damaged: never overwritten unasked."""
+
+
 def read_build_info(path: Path) -> dict[str, str]:
-    """The key/value notes a build left in the archive (its input fingerprint), or {} if none."""
-    if not path.exists():
+    """The key/value notes a build left in the archive (its input fingerprint), or {} if there is no archive yet.
+
+    Raises NotAnArchive for a file that is not one (another database, a damaged file).
+    """
+    if not path.exists() or path.stat().st_size == 0:
         return {}
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
             return dict(connection.execute(f"select key, value from {BUILD_INFO}"))
-    except sqlite3.Error:
-        return {}
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise NotAnArchive(str(error)) from None
 
 
 def create_archive(path: Path) -> None:
