@@ -291,7 +291,7 @@ def _build(sources: list[Path], db: Path, model: str, rebuild: bool, workers: in
             setattr(report, name, value)
         archive.close()
         if fresh:
-            os.replace(target, db)
+            store.install(target, db)
         cache.prune(wanted.keys())
         watch.lap("stories, clusters and commit")
     except BaseException:

@@ -231,6 +231,30 @@ def read_build_info(path: Path) -> dict[str, str]:
         raise NotAnArchive(str(error)) from None
 
 
+def install(fresh: Path, target: Path) -> None:
+    """Put a freshly written archive at target.
+
+    Over an existing archive it is copied with SQLite's backup API, in one transaction on
+    the same file, so a running Datasette sees the new archive (after a rename it would go
+    on reading the old file); a killed copy is rolled back by the journal. A new target, or
+    a file that is not a database (replaced on --rebuild), is renamed into place.
+    """
+    if target.exists() and target.stat().st_size:
+        try:
+            source, destination = sqlite3.connect(fresh), sqlite3.connect(target, timeout=60)
+            try:
+                source.backup(destination)
+            finally:
+                source.close()
+                destination.close()
+            fresh.unlink()
+            return
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):  # a full disk, a lock held too long: not a bad file
+                raise
+    os.replace(fresh, target)
+
+
 def create_archive(path: Path) -> None:
     """A new, empty archive file: every table, index, full-text index with its triggers, and view."""
     import sqlite_utils  # a fifth of a second to import: a no-op build does without it

@@ -21,8 +21,11 @@ def _cli(*args) -> subprocess.CompletedProcess:
 
 
 def _articles(db) -> int:
-    with sqlite3.connect(db) as conn:
+    conn = sqlite3.connect(db)
+    try:
         return conn.execute("select count(*) from articles").fetchone()[0]
+    finally:
+        conn.close()  # an open file keeps the test's file system from being unmounted
 
 
 @pytest.mark.parametrize("target, reason", [
