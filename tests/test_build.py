@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
@@ -159,6 +161,61 @@ def test_killed_build_leaves_the_previous_archive(seed_copy, tmp_path):
     assert rows(db, "pragma integrity_check") == [("ok",)]
     report = build([seed_copy], db)  # the next build succeeds
     assert report.articles == 45
+
+
+def _kill_after(args: list[str], seconds: float, cwd) -> None:
+    process = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), *args, "--quiet", "--workers", "1"], cwd=cwd,
+                               start_new_session=True)
+    time.sleep(seconds)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.parametrize("seconds", [2.5, 5.0, 8.0])
+def test_kill_9_trials_of_a_rebuild(seed_copy, tmp_path, seconds):
+    """kill -9 at several points of a --rebuild (loading, the model, the write): the previous
+    archive is whole, and the next build equals the same build of an archive never killed."""
+    db = tmp_path / "archive.db"
+    build([seed_copy], db)
+    before = snapshot(db)
+    reference = tmp_path / "reference" / "archive.db"  # ids keep their history: compare like with like
+    reference.parent.mkdir()
+    shutil.copy(db, reference)
+    _kill_after([str(seed_copy), "--db", str(db), "--rebuild"], seconds, tmp_path)
+    assert snapshot(db) == before
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    (seed_copy / "copy.txt").write_text(texts[0].replace("the", "the copy", 3), encoding="utf-8")
+    build([seed_copy], db)
+    build([seed_copy], reference)
+    assert snapshot(db) == snapshot(reference)
+
+
+def test_a_build_killed_during_the_model_keeps_the_work_done(seed_copy, tmp_path):
+    """The cache commits after every batch: after a kill, the next build does not start the model's work again."""
+    db = tmp_path / "archive.db"
+    build([seed_copy], db)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for copy in range(80):
+        (seed_copy / f"copy{copy}.txt").write_text(texts[copy % 5].replace("the", f"the{copy}", 3), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), str(seed_copy), "--db", str(db), "--quiet",
+                                "--workers", "1"], cwd=tmp_path, start_new_session=True)
+    cache = tmp_path / "archive.db.cache"
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None and done < 32:
+        time.sleep(0.2)
+        try:
+            done = rows(cache, "select count(*) from analyses")[0][0] - 5
+        except sqlite3.Error:
+            continue
+    assert process.poll() is None, "the build ended before it could be killed during the model"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    report = build([seed_copy], db)
+    assert report.articles == 85
+    assert report.analysed <= 80 - done, (report.analysed, done)
 
 
 def test_cli_help_and_summary(tmp_path):
