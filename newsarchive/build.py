@@ -202,6 +202,8 @@ def build(
     check_target(db)
     try:
         return _build(sources, db, model, rebuild, workers, scheduler, progress)
+    except store.InvariantBroken as error:
+        raise BuildError(f"{error}. This is a bug: please report it with those files") from None
     except (OSError, sqlite3.OperationalError) as error:
         problem = _disk_error(error, db)
         if problem is None:

@@ -184,6 +184,10 @@ VIEWS = {
 BUILD_INFO = "_build_info"
 
 
+class InvariantBroken(Exception):
+    """Rows that break the archive's invariants (a bug, never the input's fault), with the articles at fault."""
+
+
 class RowConflict(Exception):
     """An article whose rows cannot be stored (an id it would reuse), with the reason."""
 
@@ -633,17 +637,23 @@ class Archive:
         return list(scope.values())
 
     def _check(self) -> None:
-        """Invariants that must hold before the commit; a failure rolls the whole build back."""
+        """Invariants that must hold before the commit; a failure rolls the whole build back,
+        naming the articles at fault."""
         problems = {
-            "mentions without an entity": "select count(*) from mentions where entity_id is null",
-            "events of a missing article": "select count(*) from events where article_id not in (select id from articles)",
-            "events without a cluster": "select count(*) from events where cluster_id not in (select id from event_clusters)",
-            "mentions of a missing entity": "select count(*) from mentions where entity_id not in (select id from entities)",
+            "mentions without an entity": "select article_id from mentions where entity_id is null",
+            "mentions of a missing entity": "select article_id from mentions where entity_id not in (select id from entities)",
+            "events of a missing article": "select article_id from events where article_id not in (select id from articles)",
+            "events without a cluster": "select article_id from events "
+                                        "where cluster_id not in (select id from event_clusters)",
         }
         for problem, sql in problems.items():
-            count = self.execute(sql).fetchone()[0]
-            if count:
-                raise RuntimeError(f"the archive would have {count} {problem}; nothing was written")
+            at_fault = [a for (a,) in self.execute(f"select distinct article_id from ({sql}) limit 6")]
+            if at_fault:
+                files = dict(self.execute(f"select id, coalesce(file || ':' || line, file) from articles "
+                                          f"where id in ({','.join('?' * len(at_fault))})", at_fault))
+                named = ", ".join(files.get(a, f"article {a} (not in the archive)") for a in at_fault[:5])
+                raise InvariantBroken(f"the archive would have {problem}, in {named}"
+                                      f"{' and more' if len(at_fault) > 5 else ''}; nothing was written")
 
     def rollback(self) -> None:
         if self.connection.in_transaction:
