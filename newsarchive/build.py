@@ -104,11 +104,21 @@ def check_model(model: str) -> None:
         f"or pass --model with an installed model name.")
 
 
-def read_inputs(sources: list[Path], cache: BuildCache | None = None) -> tuple[list[DocumentRef], list[SkipInput]]:
-    """A reference to every readable document (its text is let go of: memory stays flat), and the skipped ones."""
+def read_inputs(sources: list[Path], cache: BuildCache | None = None,
+                warnings: list[str] | None = None) -> tuple[list[DocumentRef], list[SkipInput]]:
+    """A reference to every readable document (its text is let go of: memory stays flat), and the skipped ones.
+
+    warnings, when given, gets a line for each doubt about how a document was read
+    (an encoding guessed, a field dropped), naming the document.
+    """
     documents, skipped = [], []
     for item in scan(sources, cache):
-        (skipped if isinstance(item, SkipInput) else documents).append(item)
+        if isinstance(item, SkipInput):
+            skipped.append(item)
+            continue
+        documents.append(item)
+        if warnings is not None:
+            warnings.extend(f"{item.where}: {warning}" for warning in item.warnings)
     return documents, skipped
 
 
@@ -223,7 +233,7 @@ def _build(sources: list[Path], db: Path, model: str, rebuild: bool, workers: in
     models = model_fingerprint(model)
     cache = BuildCache(cache_path(db), models, rules)
     try:
-        documents, report.skipped = read_inputs(sources, cache)
+        documents, report.skipped = read_inputs(sources, cache, report.warnings)
     except BaseException:
         cache.close()
         raise
