@@ -157,6 +157,8 @@ class ArticleLinker:
         if ent.ent_id_:
             return span.start_char, span.end_char, text, ent.label_, span, ent.ent_id_
         words = [w for w in re.split(r"[\s-]+", text) if w]
+        if not words:  # nothing but dashes and spaces
+            return None
         content = [w for w in words if w.lower() not in rules().particles] or words
         if (len(text) < 2 or text.lower() in rules().stoplist or not content[0][:1].isupper()
                 or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
