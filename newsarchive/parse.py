@@ -29,7 +29,9 @@ from .readers import RawDocument, SkipInput
 from .datafiles import load as load_data
 
 
-SENTENCE_END = re.compile(r"[.!?]['\"’”)\]]*$|[\"”’]$")
+SENTENCE_END = re.compile(r"[.!?。！？]['\"’”)\]」』]*$|[\"”’]$")
+# Scripts written without spaces between words: their length in words is read from characters.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
 MAX_FURNITURE_WORDS = 20  # a cue only marks furniture on a line this short: article paragraphs run longer
 DATELINE = re.compile(
@@ -111,9 +113,15 @@ def words(line: str) -> list[str]:
     return re.findall(r"[\w’'-]+", line.lower())
 
 
+def word_count(line: str) -> int:
+    """Words in the line; in Chinese, Japanese, Korean or Thai text, about one per two characters."""
+    unspaced = len(UNSPACED.findall(line))
+    return len(line.split()) + unspaced // 2
+
+
 def is_prose(line: str) -> bool:
     """A line shaped like article text: several words, ending like a sentence (or long)."""
-    count = len(line.split())
+    count = word_count(line)
     return count >= 25 or (count >= 5 and bool(SENTENCE_END.search(line)))
 
 
@@ -153,15 +161,46 @@ def split_page(lines: list[str]) -> Page:
         if not furniture and is_prose(line):
             running_words.extend(words(line))
 
-    prose_at = [i for i, (line, furniture) in enumerate(candidates) if not furniture and is_prose(line)]
-    if not prose_at:
+    first, last = _article_span(candidates)
+    if first is None:
         return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
-    first, last = prose_at[0], prose_at[-1]
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
     header = [line for line, furniture in candidates[:first] if not furniture]
     body_set = set(body)
     outside = [line for line in lines if line not in body_set]
     return Page(header=header, body=body, outside=outside)
+
+
+def _article_span(candidates: list[tuple[str, bool]]) -> tuple[int | None, int | None]:
+    """(first, last) index of the run of lines that is most like an article, or (None, None).
+
+    Each prose line gains its length in words; every other line costs (menus, teasers,
+    link lists, furniture): the run with the highest total is the longest coherent run of
+    prose, and a subheading or a list between paragraphs stays in it (a maximum-sum
+    subarray, as in Finn, Kushmerick and Smyth's body-text extraction).
+    """
+    weights = rules_weights()
+    best, best_span = 0.0, (None, None)
+    total, start = 0.0, 0
+    for index, (line, furniture) in enumerate(candidates):
+        count = word_count(line)
+        if furniture:
+            gain = -weights["furniture"]
+        elif is_prose(line):
+            gain = count
+        else:
+            gain = -(weights["other_line"] + weights["other_word"] * count)
+        if total <= 0:
+            total, start = 0.0, index
+        total += gain
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
+
+
+@lru_cache(maxsize=1)
+def rules_weights() -> dict[str, float]:
+    return {key: float(value) for key, value in load_data("page_rules.yml")["span_weights"].items()}
 
 
 def _is_prefix(short: list[str], long: list[str]) -> bool:
@@ -202,7 +241,7 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         file=doc.file,
         line=doc.line,
         content_hash=doc.content_hash,
-        title=fields.get("title") or find_title(page, registry),
+        title=fields.get("title") or find_title(page, body, registry),
         body=body,
         published=published,
         published_precision=precision,
@@ -239,18 +278,47 @@ def split_dateline(first_paragraph: str) -> tuple[str | None, str | None, str]:
     return place, match.group("credit"), first_paragraph[match.end():]
 
 
-def find_title(page: Page, registry: Registry) -> str | None:
-    """The headline: the first header line shaped like one (several words, not a date, outlet or byline)."""
+def find_title(page: Page, body: str, registry: Registry) -> str | None:
+    """The headline: the header line near the body that is about what the body is about.
+
+    Menus, section names and teasers stand before the body too; the headline is the
+    line whose words the opening of the body repeats most (at least half of them, two at
+    least), among the last TITLE_WINDOW header lines shaped like a headline (2-30 words,
+    not a date, outlet or byline). On a tie, the earlier line: the headline comes before
+    the standfirst and the caption. Without such a line the page states no title.
+    """
     rules = page_rules()
-    for line in page.header:
-        if len(line.split()) < 3 or len(line.split()) > 30:
+    opening = _content_words(" ".join(body.split()[:BODY_OPENING_WORDS]))
+    best, best_score = None, (0.0, 0)
+    for distance, line in enumerate(reversed(page.header[-TITLE_WINDOW:])):
+        count = word_count(line)
+        if count < 2 or count > 30 or line.endswith(":"):
             continue
         if parse_date_line(line, set()) or rules.byline.match(line) or rules.source_line.match(line):
             continue
         if registry.match_name(line):
             continue
-        return line.rstrip(" |-–—")
-    return None
+        own = _content_words(line)
+        shared = len(own & opening)
+        if shared < 2 or shared < len(own) / 3:
+            continue
+        score = (shared - (len(own) - shared) / 2, distance)  # on a tie, the farther from the body: the earlier line
+        if score >= best_score:
+            best, best_score = line, score
+    return best.rstrip(" |-–—") if best else None
+
+
+TITLE_WINDOW = 25  # header lines before the body where the headline is looked for
+BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
+
+
+def _content_words(text: str) -> set[str]:
+    """Words of three letters or more, lower-cased and cut to five letters (a crude stem that lets
+    "advancing" meet "advanced" in any language); in unspaced scripts, character pairs."""
+    found = {w[:5] for w in re.findall(r"[^\W_]{3,}", text.lower()) if not UNSPACED.search(w)}
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+", text):
+        found.update(run[i:i + 2] for i in range(len(run) - 1))
+    return found
 
 
 def find_byline(lines: list[str], rules: PageRules) -> str | None:
