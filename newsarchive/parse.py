@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-from .dates import PageDate, normalize_published, parse_date_line, weekdays_mentioned
+from .dates import HAS_YEAR, MONTH_WORD, PageDate, normalize_published, parse_date_line, weekdays_mentioned
 from .outlets import Outlet, Registry
 from .ids import stable_id
 from .language import detect as detect_language, normalise as normalise_language
@@ -289,10 +289,10 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
     """
     rules = page_rules()
     opening = _content_words(" ".join(body.split()[:BODY_OPENING_WORDS]))
-    best, best_score = None, (0.0, 0)
+    best, best_score = None, (float("-inf"), 0)
     for distance, line in enumerate(reversed(page.header[-TITLE_WINDOW:])):
         count = word_count(line)
-        if count < 2 or count > 30 or line.endswith(":"):
+        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or _looks_dated(line):
             continue
         if parse_date_line(line, set()) or rules.byline.match(line) or rules.source_line.match(line):
             continue
@@ -300,16 +300,25 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
             continue
         own = _content_words(line)
         shared = len(own & opening)
-        if shared < 2 or shared < len(own) / 3:
+        near = distance < NEAR_BODY and count >= 4  # where a headline stands: right above the article
+        if shared < 1 or (not near and (shared < 2 or shared < len(own) / 3)):
             continue
-        score = (shared - (len(own) - shared) / 2, distance)  # on a tie, the farther from the body: the earlier line
+        score = (shared - (len(own) - shared) / 2 + (NEAR_BONUS if near else 0), distance)  # a tie: the earlier line
         if score >= best_score:
             best, best_score = line, score
     return best.rstrip(" |-–—") if best else None
 
 
-TITLE_WINDOW = 25  # header lines before the body where the headline is looked for
+BREADCRUMB = re.compile(r"\s[»›>]\s|^[*•]")  # "News » World", "* Click here"
+TITLE_WINDOW = 25
+NEAR_BODY, NEAR_BONUS = 3, 2.0  # the last header lines before the body, and what standing there is worth  # header lines before the body where the headline is looked for
 BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
+
+
+def _looks_dated(line: str) -> bool:
+    """A line that states a date or a time ("Nov. 20, 2019Updated: ... 1:35 a.m."): a dateline, not a headline."""
+    return bool(re.search(r"\b\d{1,2}:\d{2}\b", line) or (HAS_YEAR.search(line) and MONTH_WORD.search(line)
+                                                            and word_count(line) <= 12))
 
 
 def _content_words(text: str) -> set[str]:
