@@ -138,15 +138,16 @@ def split_page(lines: list[str]) -> Page:
     rules = page_rules()
     lines = [clean_line(line) for line in lines]
     lines = [line for line in lines if line]
-    seen_prose = False
     kept: list[tuple[str, bool]] = []  # (line, is furniture)
+    barriers: set[int] = set()  # section headings ("Comments", "Related articles"): the article never runs across one
     for index, line in enumerate(lines):
         short = len(line.split()) <= MAX_FURNITURE_WORDS
-        if seen_prose and short and rules.section_end.fullmatch(line):
-            break
+        if short and rules.section_end.fullmatch(line):
+            barriers.add(index)
+            kept.append((line, True))
+            continue
         furniture = short and bool(rules.furniture.fullmatch(line))
         kept.append((line, furniture))
-        seen_prose = seen_prose or (is_prose(line) and not furniture)
 
     # Repetition: drop repeats of earlier lines and teasers of the body.
     seen_keys: set[tuple[str, ...]] = set()
@@ -161,7 +162,7 @@ def split_page(lines: list[str]) -> Page:
         if not furniture and is_prose(line):
             running_words.extend(words(line))
 
-    first, last = _article_span(candidates)
+    first, last = _article_span(candidates, barriers)
     if first is None:
         return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
@@ -171,23 +172,32 @@ def split_page(lines: list[str]) -> Page:
     return Page(header=header, body=body, outside=outside)
 
 
-def _article_span(candidates: list[tuple[str, bool]]) -> tuple[int | None, int | None]:
+def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tuple[int | None, int | None]:
     """(first, last) index of the run of lines that is most like an article, or (None, None).
 
     Each prose line gains its length in words; every other line costs (menus, teasers,
     link lists, furniture): the run with the highest total is the longest coherent run of
     prose, and a subheading or a list between paragraphs stays in it (a maximum-sum
-    subarray, as in Finn, Kushmerick and Smyth's body-text extraction).
+    subarray, as in Finn, Kushmerick and Smyth's body-text extraction). No run crosses a
+    section heading (a comment section, related articles), and prose after the first such
+    heading counts for less: a comment thread wins only when it is much longer than the
+    text above it, which is then no article.
     """
     weights = rules_weights()
     best, best_span = 0.0, (None, None)
     total, start = 0.0, 0
+    discount = 1.0
     for index, (line, furniture) in enumerate(candidates):
         count = word_count(line)
+        if index in barriers:
+            total, start = 0.0, index + 1
+            if best > 0:
+                discount = weights["after_section"]
+            continue
         if furniture:
             gain = -weights["furniture"]
         elif is_prose(line):
-            gain = count
+            gain = count * discount
         else:
             gain = -(weights["other_line"] + weights["other_word"] * count)
         if total <= 0:
