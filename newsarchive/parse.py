@@ -30,6 +30,7 @@ from .datafiles import load as load_data
 
 
 SENTENCE_END = re.compile(r"[.!?。！？]['\"’”)\]」』]*$|[\"”’]$")
+PUNCTUATION = re.compile(r"[.,;:!?。，、！？]")
 # Scripts written without spaces between words: their length in words is read from characters.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 ELLIPSIS_END = re.compile(r"(\.\.\.|…)\s*$")
@@ -122,7 +123,8 @@ def word_count(line: str) -> int:
 def is_prose(line: str) -> bool:
     """A line shaped like article text: several words, ending like a sentence (or long)."""
     count = word_count(line)
-    return count >= 25 or (count >= 5 and bool(SENTENCE_END.search(line)))
+    # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
+    return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and bool(SENTENCE_END.search(line)))
 
 
 @dataclass
