@@ -1,4 +1,11 @@
-"""Read input files into raw documents: one per .txt/.html file, one per .jsonl record.
+"""Read input files into raw documents: one per .txt/.html/.md file, one per .jsonl or .json record.
+
+What each kind of file gives (see the README's "Inputs"):
+- .txt, .html: the page, to be parsed (parse.py); when the file starts with a "---" line
+  and YAML front matter, the front matter's fields and the text or HTML after it;
+- .md, .markdown: Markdown, with or without front matter, as plain text (kind "text");
+- .jsonl (one record a line) and .json (one record, or a list of records, as news-please
+  writes them): the record's body and fields (kind "jsonl"); see record_document().
 
 Anything that cannot be read becomes a SkipInput with a reason a person can act on,
 naming the file (and the record's line in a .jsonl file); the build reports it and
@@ -11,9 +18,9 @@ of short sentences on RawDocument, a tuple on DocumentRef, never part of its
 content hash. The build prints them; they do not stop anything.
 
 Limits (what one article can be; anything bigger is skipped with its size and the limit):
-- MAX_FILE_BYTES: a .txt/.html file, checked before it is read;
+- MAX_FILE_BYTES: a .txt/.html/.md/.json file, checked before it is read;
 - MAX_RECORD_BYTES: one line of a .jsonl file, which is read line by line;
-- MAX_TEXT_CHARS: the decoded text of a .txt file or the body of a .jsonl record
+- MAX_TEXT_CHARS: the decoded text of a .txt/.md file or the body of a JSON record
   (the build's own limit on an article's body, 1,000,000 characters, is lower: this
   one only saves parsing what cannot be an article).
 """
@@ -21,6 +28,7 @@ Limits (what one article can be; anything bigger is skipped with its size and th
 from __future__ import annotations
 
 import codecs
+import datetime
 import errno
 import hashlib
 import io
@@ -37,11 +45,16 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+import yaml
 from charset_normalizer import from_bytes
 
 # What a file reads as depends on this module: a new version reads every file again.
 READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+# Other tools' exports, each read into one of the kinds above: a news-please .json file's
+# records as "jsonl", Markdown as "text". Every suffix a build reads: INPUT_SUFFIXES.
+EXPORT_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+INPUT_SUFFIXES = {**SUFFIXES, **EXPORT_SUFFIXES}
 
 # A saved web page with its inline scripts, styles and images runs to a few MB (the
 # heaviest news pages are 2-5 MB); the text of the longest long read is ~150,000
@@ -203,10 +216,14 @@ def _walk_folder(folder: Path, prefix: str, roots: list[str], stack: list[str]) 
     except OSError as error:
         yield SkipInput(safe_name(prefix.rstrip("/") or str(folder)), f"cannot read folder ({_error_text(error)})")
         return
+    # news-please saves the raw page X.html beside its record X.html.json: the record stands for
+    # the article, and the page is not read a second time (it would be the same article twice).
+    recorded = {entry[:-len(".json")] for entry in names if entry.endswith((".html.json", ".htm.json"))}
     for entry_name in names:
         path = folder / entry_name
         name = safe_name(prefix + entry_name)
-        is_input = Path(entry_name).suffix.lower() in SUFFIXES and not entry_name.startswith(".")
+        is_input = (Path(entry_name).suffix.lower() in INPUT_SUFFIXES and not entry_name.startswith(".")
+                    and entry_name not in recorded)
         try:
             own = path.lstat()
         except OSError as error:
@@ -570,7 +587,7 @@ def read_file(path: Path, name: str) -> Iterator[RawDocument | SkipInput]:
     if safe_name(raw) != raw:
         warnings.append(f"the file name is not valid UTF-8: shown as {name}")
     try:
-        kind = SUFFIXES.get(Path(path).suffix.lower(), "text")
+        kind = INPUT_SUFFIXES.get(Path(path).suffix.lower(), "text")
         with _open_regular(path, name) as handle:
             if kind == "jsonl":
                 yield from _read_jsonl(handle, name, warnings)
@@ -585,10 +602,22 @@ def read_file(path: Path, name: str) -> Iterator[RawDocument | SkipInput]:
                                   f"(MAX_FILE_BYTES): not read")
         text, notes = decode_text(data, name)
         del data
-        if kind == "text" and len(text) > MAX_TEXT_CHARS:
+        warnings += notes
+        if kind == "json":
+            yield from _read_json(text, name, warnings)
+            return
+        if kind in ("text", "markdown") and len(text) > MAX_TEXT_CHARS:
             raise SkipInput(name, f"text is {len(text):,} characters, over the limit of {MAX_TEXT_CHARS:,} "
                                   f"for one article (MAX_TEXT_CHARS): not read")
-        yield RawDocument(file=name, line=None, kind=kind, text=text, warnings=warnings + notes)
+        fields, after_front_matter = {}, False
+        if text.startswith("---"):
+            fields, text, after_front_matter = front_matter(text, kind == "markdown", warnings)
+        if kind == "markdown":
+            text, kind = markdown_text(text, warnings), "text"
+        if not text.strip():
+            raise SkipInput(name, "no text after the front matter" if after_front_matter
+                            else "no text (nothing but Markdown markup)")
+        yield RawDocument(file=name, line=None, kind=kind, text=text, fields=fields, warnings=warnings)
     except SkipInput as skip:
         yield skip
     except (OSError, ValueError) as error:
@@ -612,9 +641,6 @@ def _open_regular(path: Path, name: str) -> io.BufferedReader:
 
 def _size(size: int) -> str:
     return f"{size:,} bytes ({size / 1_000_000:.1f} MB)" if size >= 1_000_000 else f"{size:,} bytes"
-
-
-JSONL_FIELDS = ("title", "url", "published", "source")
 
 
 def _read_jsonl(handle: io.BufferedReader, name: str, warnings: list[str]) -> Iterator[RawDocument | SkipInput]:
@@ -712,22 +738,91 @@ SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 def _record(line: str, where: str, name: str, number: int, warnings: list[str]) -> RawDocument | SkipInput:
     """One JSONL line as a document, or the reason it is not one."""
-    brackets = re.sub(r"[^\[\]{}]", "", STRINGS.sub("", line))
+    record = _load_json(line, where)
+    if isinstance(record, SkipInput):
+        return record
+    if not isinstance(record, dict):
+        return SkipInput(where, "a JSON record must be an object with a body or text field")
+    return record_document(record, where, name, number, warnings)
+
+
+def _load_json(text: str, where: str):
+    """The JSON value of text, or a SkipInput: nesting over MAX_JSON_DEPTH is refused before parsing."""
+    brackets = re.sub(r"[^\[\]{}]", "", STRINGS.sub("", text))
     depth = max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
     if depth > MAX_JSON_DEPTH:
         return SkipInput(where, f"JSON nested {depth:,} levels deep, more than {MAX_JSON_DEPTH} (MAX_JSON_DEPTH): "
                                 f"not an article record")
     try:
-        record = json.loads(line, parse_int=_parse_int)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as error:
-        return SkipInput(where, f"malformed JSON ({error.msg} at column {error.colno})")
+        at = f"line {error.lineno} column {error.colno}" if error.lineno > 1 else f"column {error.colno}"
+        return SkipInput(where, f"malformed JSON ({error.msg} at {at})")
     except (ValueError, RecursionError) as error:
         return SkipInput(where, f"malformed JSON ({type(error).__name__}: {str(error)[:200]})")
-    if not isinstance(record, dict):
-        return SkipInput(where, "a JSON record must be an object with a body or text field")
-    body = record.get("body") or record.get("text")
-    if not isinstance(body, str) or not body.strip():
-        what = "" if not body else f" (its {'body' if record.get('body') else 'text'} is {_json_type(body)}, not a string)"
+
+
+def _read_json(text: str, name: str, warnings: list[str]) -> Iterator[RawDocument | SkipInput]:
+    """A .json file: one record (news-please writes one file per article) or a list of records.
+
+    A list's records are numbered from 1, as `line` (name.json:3 is the third record).
+    """
+    value = _load_json(text, name)
+    del text
+    if isinstance(value, SkipInput):
+        yield value
+    elif isinstance(value, dict):
+        yield record_document(value, name, name, None, warnings)
+    elif isinstance(value, list):
+        if not value:
+            yield SkipInput(name, "an empty JSON list: no article records")
+        for number, record in enumerate(value, start=1):
+            where = f"{name}:{number}"
+            if isinstance(record, dict):
+                yield record_document(record, where, name, number, warnings)
+            else:
+                yield SkipInput(where, f"a JSON record must be an object with a body or text field, "
+                                       f"not {_json_type(record)}")
+    else:
+        yield SkipInput(name, f"a .json file must hold an article record (an object) or a list of them, "
+                              f"not {_json_type(value)}")
+
+
+# Where a JSON record keeps each field, first found first: this project's own keys, then
+# news-please's (maintext, title_page, title_rss, date_publish, authors, source_domain).
+BODY_KEYS = ("body", "text", "maintext")
+RECORD_FIELDS = {
+    "title": ("title", "title_rss", "title_page"),  # an RSS title has no " | Site name" after it
+    "url": ("url",),
+    "published": ("published", "date_publish"),
+    "source": ("source",),
+    "hostname": ("hostname", "source_domain"),
+    "author": ("author", "authors"),
+    "language": ("language", "lang"),
+}
+JSONL_FIELDS = tuple(RECORD_FIELDS)  # the fields a record can give a document
+
+
+def record_document(record: dict, where: str, name: str, number: int | None,
+                    warnings: list[str]) -> RawDocument | SkipInput:
+    """A JSON record (a .jsonl line, or a .json file's object) as a document, or the reason it is not one.
+
+    The body is the first of body, text and maintext that is text: the article text only
+    (news-please's description is a summary, never added to it). Each field comes from the
+    first of its keys (RECORD_FIELDS) that holds a usable value; a value of the wrong type or
+    shape is dropped with a warning, and the record kept. Dates stay as written: the parser
+    reads them (dates.normalize_published).
+    """
+    body, present = None, None
+    for key in BODY_KEYS:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            body = value
+            break
+        if value and present is None:
+            present = key, value
+    if body is None:
+        what = f" (its {present[0]} is {_json_type(present[1])}, not a string)" if present else ""
         return SkipInput(where, f"record has no body or text{what}")
     warnings = list(warnings)
     body = _clean(body, "body", warnings)
@@ -735,22 +830,258 @@ def _record(line: str, where: str, name: str, number: int, warnings: list[str]) 
         return SkipInput(where, f"body is {len(body):,} characters, over the limit of {MAX_TEXT_CHARS:,} "
                                 f"for one article (MAX_TEXT_CHARS): not read")
     fields = {}
-    for key in JSONL_FIELDS:
-        value = record.get(key)
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str):
-            warnings.append(f"field {key!r} is {_json_type(value)}, not a string: dropped")
-            continue
-        value = _clean(value, key, warnings).strip()
-        if not value:
-            continue
-        if key == "url" and not _valid_url(value):
-            warnings.append(f"field 'url' is not a valid URL ({_shorten(value)}): dropped")
-            continue
-        fields[key] = value
+    for field_name, keys in RECORD_FIELDS.items():
+        for key in keys:
+            value = _field_value(field_name, key, record.get(key), warnings)
+            if value:
+                fields[field_name] = value
+                break
     return RawDocument(file=name, line=number, kind="jsonl", text=unicodedata.normalize("NFC", body),
                        fields=fields, warnings=warnings)
+
+
+MAX_NAMES = 50  # authors of one article, more than any byline has
+MAX_NAMES_CHARS = 2_000
+LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,8})*")  # ISO 639-1, with a region or script: en, pt-BR
+
+
+def _field_value(field_name: str, key: str, value, warnings: list[str], yaml_scalars: bool = False) -> str | None:
+    """One field's text from a record's or front matter's value; None (with a warning when it was
+    something unusable) when there is none.
+
+    Only text is taken, but an author may be a list of names (joined with ", "), and from
+    YAML front matter a date or a number is taken as written (date.isoformat()).
+    """
+    if value is None or value == "" or value == []:
+        return None
+    if yaml_scalars and isinstance(value, (datetime.date, datetime.datetime)):
+        value = value.isoformat()
+    elif yaml_scalars and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    elif field_name == "author" and isinstance(value, list):
+        value = _names(key, value, warnings)
+        if value is None:
+            return None
+    if not isinstance(value, str):
+        warnings.append(f"field {key!r} is {_json_type(value)}, not a string: dropped")
+        return None
+    value = _clean(value, key, warnings).strip()
+    if not value:
+        return None
+    if field_name == "url" and not _valid_url(value):
+        warnings.append(f"field {key!r} is not a valid URL ({_shorten(value)}): dropped")
+        return None
+    if field_name == "hostname":
+        host = _host(value)
+        if not host:
+            warnings.append(f"field {key!r} is not a domain name ({_shorten(value)}): dropped")
+        return host
+    if field_name == "language" and not LANGUAGE_CODE.fullmatch(value):
+        warnings.append(f"field {key!r} is not an ISO 639-1 language code ({_shorten(value)}): dropped")
+        return None
+    return value
+
+
+def _names(key: str, items: list, warnings: list[str]) -> str | None:
+    """A list of author names as one byline, "A, B": names that are not text are dropped with a warning."""
+    names: list[str] = []
+    dropped = 0
+    for item in items[:MAX_NAMES]:
+        if not isinstance(item, str):
+            dropped += 1
+            continue
+        item = " ".join(item.split())
+        if item and item not in names:
+            names.append(item)
+    if dropped:
+        warnings.append(f"field {key!r} has {dropped} name{'s' if dropped > 1 else ''} that "
+                        f"{'are' if dropped > 1 else 'is'} not a string: dropped")
+    if len(items) > MAX_NAMES:
+        warnings.append(f"field {key!r} lists {len(items):,} names: only the first {MAX_NAMES} kept")
+    byline = ", ".join(names)
+    if len(byline) > MAX_NAMES_CHARS:
+        warnings.append(f"field {key!r} is {len(byline):,} characters long, not a byline: dropped")
+        return None
+    return byline or None
+
+
+def _host(value: str) -> str | None:
+    """The host name in a domain or URL ("www.rt.com", "https://www.rt.com/news/"), lower case; None if there is none."""
+    try:
+        host = urlsplit(value if "//" in value else f"//{value}").hostname
+    except ValueError:
+        return None
+    return host if host and "." in host and not any(c.isspace() for c in host) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML front matter (Jekyll, Hugo, WordPress exports, aggregators) and Markdown.
+
+FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\r?\n")
+FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$\n?", re.M)
+# Front matter is a few hundred bytes of YAML; a block this long is not front matter, and
+# a YAML parser should not spend seconds on it.
+MAX_FRONT_MATTER_CHARS = 100_000
+# Where front matter keeps each field, first found first (keys compared ignoring case). An
+# aggregator's original_link is the original publisher's URL: it comes before the aggregator's
+# own link. A URL must be absolute (Hugo's url is the page's path on the site).
+FRONT_MATTER_FIELDS = {
+    "title": ("title", "post_title"),
+    "published": ("date", "published", "pubDate", "publishDate"),
+    "url": ("original_link", "link", "url", "canonical_url", "source_url"),
+    "author": ("author", "authors"),
+    "source": ("source", "publisher"),
+    "language": ("lang", "language"),
+}
+# A .txt or .html file may start with a "---" separator line of its own: its "---" block is
+# front matter only when it has one of these keys (a .md file's always is).
+FRONT_MATTER_KEYS = frozenset(key.lower() for keys in FRONT_MATTER_FIELDS.values() for key in keys) | {
+    "layout", "tags", "categories", "category", "slug", "permalink", "draft", "description", "excerpt",
+    "summary", "image", "featured_image", "status", "guid", "id", "type", "lastmod", "updated", "modified"}
+
+
+def front_matter(text: str, markdown: bool, warnings: list[str]) -> tuple[dict, str, bool]:
+    """(fields, the text after the front matter, True) when text starts with YAML front matter.
+
+    Front matter is a "---" line, YAML, and a "---" (or "...") line. When the YAML does not
+    parse, or is not a mapping of keys to values, the whole text is the document, with a
+    warning. A text whose first "---" line is never closed has no front matter (a Markdown
+    rule, a text's separator): (no fields, the whole text, False); nor has a text that is
+    not Markdown whose "---" block names none of FRONT_MATTER_KEYS.
+    """
+    opening = FRONT_MATTER_OPEN.match(text)
+    closing = FRONT_MATTER_CLOSE.search(text, opening.end()) if opening else None
+    if not closing:
+        return {}, text, False
+    block, after = text[opening.end():closing.start()], text[closing.end():]
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        warnings.append(f"the front matter is {len(block):,} characters long, over {MAX_FRONT_MATTER_CHARS:,} "
+                        f"(MAX_FRONT_MATTER_CHARS): not read; the text after it is")
+        return {}, after, True
+    try:
+        data = yaml.safe_load(block)
+    except Exception as error:  # noqa: BLE001 - any YAML failure (YAMLError, a bad date's ValueError, deep nesting)
+        problem = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, yaml.MarkedYAMLError) and error.problem:
+            mark = error.problem_mark
+            problem = error.problem + (f", line {mark.line + 2} of the file" if mark else "")
+        warnings.append(f"the front matter is not valid YAML ({_shorten(problem, 120)}): the whole file read as text")
+        return {}, text, False
+    if data is None:
+        return {}, after, True
+    if not isinstance(data, dict):
+        what = "text" if isinstance(data, str) else _json_type(data)
+        warnings.append(f"the '---' block at the start is {what}, not front matter (keys and values): "
+                        f"the whole file read as text")
+        return {}, text, False
+    keyed = {}
+    for key, value in data.items():
+        keyed.setdefault(str(key).lower(), (str(key), value))
+    if not markdown and not FRONT_MATTER_KEYS & set(keyed):
+        return {}, text, False
+    fields = {}
+    for field_name, keys in FRONT_MATTER_FIELDS.items():
+        for key in keys:
+            name, value = keyed.get(key.lower(), (key, None))
+            value = _field_value(field_name, name, value, warnings, yaml_scalars=field_name != "url")
+            if field_name == "url" and value and not _absolute_url(value):
+                continue  # a path on the site (Hugo's url), not the article's address
+            if value:
+                fields[field_name] = value
+                break
+    return fields, after.lstrip("\r\n"), True
+
+
+def _absolute_url(value: str) -> bool:
+    value = value.strip().lower()
+    return value.startswith(("http://", "https://", "//"))
+
+
+_MARKDOWN = None
+
+
+def markdown_text(source: str, warnings: list[str]) -> str:
+    """Markdown as the plain text a reader sees: paragraphs separated by blank lines.
+
+    Parsed with markdown-it-py (CommonMark, with tables and strikethrough): headings,
+    paragraphs, list items, quotes and table rows become lines of text; emphasis, code and
+    link markup go (a link keeps its text), images go, code blocks stay as text, and inline
+    HTML keeps only its text. A paragraph's wrapped lines are joined into one.
+    """
+    global _MARKDOWN
+    try:
+        if _MARKDOWN is None:
+            from markdown_it import MarkdownIt
+
+            _MARKDOWN = MarkdownIt("commonmark", {"maxNesting": 20}).enable(["table", "strikethrough"])
+        tokens = _MARKDOWN.parse(source)
+    except Exception as error:  # noqa: BLE001 - a parser bug on odd input costs the markup, not the text
+        warnings.append(f"could not read the Markdown ({type(error).__name__}): kept as it is")
+        return source
+    blocks: list[str] = []
+    row: list[str] | None = None
+    table: list[str] | None = None
+    for token in tokens:
+        if token.type == "inline":
+            text = _inline_text(token.children or [])
+            if row is not None:
+                row.append(text.strip())
+            elif text.strip():
+                blocks.append(text.strip())
+        elif token.type in ("fence", "code_block"):
+            if token.content.strip():
+                blocks.append(token.content.strip("\n"))
+        elif token.type == "html_block":
+            text = _html_text(token.content)
+            if text:
+                blocks.append(text)
+        elif token.type == "table_open":
+            table = []
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close":
+            if table is not None and row and any(row):
+                table.append(" | ".join(row))
+            row = None
+        elif token.type == "table_close":
+            if table:
+                blocks.append("\n".join(table))
+            table = None
+    return "\n\n".join(blocks)
+
+
+def _inline_text(children: list) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        # images, HTML tags and the markup of emphasis and links give no text
+    return "".join(parts)
+
+
+BLOCK_TAGS = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr figure figcaption section "
+                       "article header footer aside hr dd dt".split())
+
+
+def _html_text(html: str) -> str:
+    """The text of an HTML block in Markdown (WordPress exports carry them): one line per block element."""
+    from lxml import etree, html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return " ".join(re.sub(r"<[^>]*>", " ", html).split())
+    for element in list(root.iter("script", "style", "noscript", "template", "iframe")):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag in BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _parse_int(digits: str):
