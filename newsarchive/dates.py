@@ -15,6 +15,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December"]
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$")
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b(.*)$")
 HAS_YEAR = re.compile(r"\b(19|20)\d{2}\b")
 DATE_LABEL = re.compile(
@@ -90,6 +91,12 @@ def parse_date_line(line: str, weekdays_in_text: set[str], date_order: str | Non
         text = text[label_match.end():]
     if not HAS_YEAR.search(text) or len(text) > 60:
         return None
+    if ISO_DATE.match(text):  # 2016-11-11T11:02:27: the form scrapers write most
+        found = normalize_published(text)
+        if found is None:
+            return None
+        iso, stated = found
+        return PageDate(iso, stated, {"time": 3 if "+" in iso[10:] or iso.endswith("Z") else 2}.get(stated, 1), label)
     numeric = NUMERIC_DATE.match(text)
     if numeric:
         return _parse_numeric(numeric, weekdays_in_text, date_order, label)

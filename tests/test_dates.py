@@ -113,3 +113,12 @@ def test_no_date_in_an_archive_that_its_input_did_not_state(tmp_path):
     stamps = {today.isoformat(), today.strftime("%Y-%m"), str(today.year)}
     assert not stamps & {d[:len(s)] for d in dates for s in stamps}, dates
     assert all(d[:4] == "2015" for d in dates), dates  # "June 4" in a 2015 article, never the build's June
+
+
+def test_iso_8601_date_lines():
+    """The commonest form scrapers write: an ISO 8601 timestamp on a line of its own."""
+    assert parse_date_line("2017-10-02T09:53:52", set()).iso == "2017-10-02T09:53:52"
+    assert parse_date_line("2016-11-11T11:02:27Z", set()).iso == "2016-11-11T11:02:27+00:00"
+    assert parse_date_line("Published: 2016-11-11", set()).iso == "2016-11-11"
+    assert parse_date_line("Updated 2016-11-11 10:15", set()).label == "updated"
+    assert parse_date_line("0001-01-01T00:00:00", set()) is None
