@@ -61,7 +61,7 @@ class Registry:
         return self.by_key.get(name_key(text)) if text and len(text) < 80 else None
 
     def match_url(self, url: str) -> Outlet | None:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        host = host_of(url)
         parts = host.lower().split(".")
         for start in range(len(parts) - 1):
             outlet = self.by_domain.get(".".join(parts[start:]))
@@ -102,6 +102,34 @@ class Registry:
             return known
         domain = (urlsplit(url).hostname or "").removeprefix("www.") if url else None
         return Outlet(id=slug(name), name=name.strip(), domains=(domain,) if domain else (), curated=False)
+
+
+# Aggregators and redirectors that name the real page in a query parameter.
+REDIRECT_PARAMETERS = ("url", "u", "q", "dest", "destination", "target", "link")
+
+
+def original_url(url: str) -> str:
+    """The page a redirect URL leads to (news.google.com/...?url=https://www.reuters.com/...), else the URL."""
+    from urllib.parse import parse_qs
+
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        return url
+    for name in REDIRECT_PARAMETERS:
+        for value in query.get(name, ()):
+            if value.startswith(("http://", "https://")) and host_of(value):
+                return value
+    return url
+
+
+def host_of(url: str) -> str:
+    """The URL's host name, lower-case, without "www."; "" when it has none."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().removeprefix("www.")
 
 
 @lru_cache(maxsize=1)

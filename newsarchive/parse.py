@@ -22,7 +22,7 @@ from functools import lru_cache
 
 
 from .dates import HAS_YEAR, MONTH_WORD, PageDate, normalize_published, parse_date_line, weekdays_mentioned
-from .outlets import Outlet, Registry
+from .outlets import Outlet, Registry, host_of, original_url
 from .ids import stable_id
 from .language import detect as detect_language, normalise as normalise_language
 from .readers import RawDocument, SkipInput
@@ -229,6 +229,11 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         for key, value in html_fields.items():
             fields.setdefault(key, value)
         lines = [line for line in (clean_line(line) for line in text.splitlines()) if line]
+        title = clean_line(fields.get("title") or "")
+        while lines and title and lines[0].casefold() == title.casefold():  # the headline, printed above the text
+            lines = lines[1:]
+        if not any(is_prose(line) for line in lines) and sum(word_count(line) for line in lines) < 25:
+            lines = []  # a menu or a caption is not an article
         page = Page(header=[], body=lines, outside=[])
     else:
         text = doc.text
@@ -374,13 +379,17 @@ def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -
 
 def find_publisher(fields: dict, page: Page, page_text: str, registry: Registry) -> Outlet | None:
     """The outlet that published the page, by the strongest evidence it gives; None without evidence."""
-    for key in ("url", "hostname"):
-        outlet = registry.match_url(fields[key]) if fields.get(key) else None
+    urls = [original_url(fields[key]) for key in ("url", "hostname") if fields.get(key)]
+    for url in urls:
+        outlet = registry.match_url(url)
         if outlet:
             return outlet
     for key in ("source", "sitename"):
         if fields.get(key):
             return registry.adhoc(fields[key], fields.get("url"))
+    host = next((host_of(url) for url in urls if "." in host_of(url)), None)
+    if host:  # an outlet the registry lacks, named by the domain it publishes on
+        return registry.adhoc(host, f"https://{host}/")
     rules = page_rules()
     for line in page.outside:
         match = rules.source_line.match(line)

@@ -129,3 +129,19 @@ def test_reuters_dateline_credit_and_byline_on_an_unseen_layout(tmp_path):
     assert article.published == "2024-03-03T10:15:00+00:00"
     assert article.body.startswith("Thousands of people fled El Fasher")
     assert article.body.endswith("displaced in the past week alone.")
+
+
+def test_publisher_from_a_url_the_registry_lacks_and_from_redirects():
+    from newsarchive.outlets import original_url
+    from newsarchive.readers import RawDocument
+
+    body = ("A tram derailed in south London on Wednesday morning, killing seven people and injuring more than "
+            "fifty, the police said.")
+    doc = RawDocument(file="x.jsonl", line=1, kind="jsonl", text=body,
+                      fields={"title": "Tram derails", "url": "http://www.express.co.uk/news/uk/730639/croydon-tram"})
+    article = parse_document(doc, load_registry())
+    assert article.source.name == "express.co.uk" and article.source.domains == ("express.co.uk",)
+    google = "https://news.google.com/articles/x?url=https://www.reuters.com/article/us-southsudan-idUSKCN0ZQ0BV&hl=en"
+    assert original_url(google) == "https://www.reuters.com/article/us-southsudan-idUSKCN0ZQ0BV"
+    doc.fields["url"] = google
+    assert parse_document(doc, load_registry()).source.id == "reuters"
