@@ -145,3 +145,20 @@ def test_publisher_from_a_url_the_registry_lacks_and_from_redirects():
     assert original_url(google) == "https://www.reuters.com/article/us-southsudan-idUSKCN0ZQ0BV"
     doc.fields["url"] = google
     assert parse_document(doc, load_registry()).source.id == "reuters"
+
+
+def test_a_wire_is_credited_by_credit_forms_never_by_a_quote():
+    from newsarchive.readers import RawDocument
+
+    def wire(text):
+        article = parse_document(RawDocument("x.txt", None, "text", text), load_registry())
+        return article.wire.id if article.wire else None
+
+    paragraph = ("Israeli troops shot and killed a Palestinian man during clashes in the occupied West Bank on Monday, "
+                 "Palestinian health officials said.\n\nThe army said soldiers had come under attack while making "
+                 "arrests in the area, and opened fire at the assailants.")
+    assert wire(f"Palestinian killed\n\nRAMALLAH, West Bank (AP) — {paragraph}") == "ap"
+    assert wire(f"Palestinian killed\n\n{paragraph}\n\nCopyright 2018 The Associated Press. All rights reserved.") == "ap"
+    quoted = ("Talks between the two sides stalled on Monday, Reuters reported, citing two officials who declined to be "
+              "named.\n\nAccording to AFP, a new round would begin next week in Geneva, where both delegations arrive.")
+    assert wire(f"Talks stall\n\nLONDON - {quoted}") is None
