@@ -80,6 +80,7 @@ class PageRules:
     source_line: re.Pattern
     credit_after: str
     credit_before: str
+    not_datelines: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +97,7 @@ def page_rules() -> PageRules:
         source_line=re.compile(rf"^{any_of(rules['source_labels'])}\s*:\s*(?P<name>.{{2,60}}?)\s*$", re.I),
         credit_after=any_of(rules["wire_credit_verbs"]),
         credit_before=any_of(rules["wire_credit_lead"]),
+        not_datelines=frozenset(word.lower() for word in rules["not_datelines"]),
     )
 
 
@@ -291,6 +293,8 @@ def split_dateline(first_paragraph: str) -> tuple[str | None, str | None, str]:
         return None, None, first_paragraph
     place = match.group("place").strip(" ,")
     if place.split()[-1].lower() in {"the", "a", "an", "and", "of"}:
+        return None, None, first_paragraph
+    if place.split()[0].lower().strip(".:'’") in page_rules().not_datelines:  # "FILE - ...", "Photo: ...": a caption
         return None, None, first_paragraph
     return place, match.group("credit"), first_paragraph[match.end():]
 

@@ -162,3 +162,18 @@ def test_a_wire_is_credited_by_credit_forms_never_by_a_quote():
     quoted = ("Talks between the two sides stalled on Monday, Reuters reported, citing two officials who declined to be "
               "named.\n\nAccording to AFP, a new round would begin next week in Geneva, where both delegations arrive.")
     assert wire(f"Talks stall\n\nLONDON - {quoted}") is None
+
+
+def test_captions_and_form_labels_are_never_datelines_bylines_or_text():
+    from newsarchive.parse import split_dateline
+    from newsarchive.readers import RawDocument
+
+    assert split_dateline("FILE - In this photo taken on Monday, a man walks past a damaged building in Aleppo.")[0] is None
+    assert split_dateline("Photo: Rescuers search the rubble of a building hit by an air strike.")[0] is None
+    assert split_dateline("ALEPPO, Syria (AFP) - Rescuers searched the rubble on Tuesday.")[:2] == ("ALEPPO, Syria", "AFP")
+    page = ("Strike hits market\n\nUsername\n\nPassword\n\nInvalid email address\n\nForgot your password?\n\n"
+            "An air strike hit a crowded market in the town of Maarat al-Numan on Tuesday, killing at least twelve "
+            "people, rescue workers said.\n\nThe strike destroyed several shops and damaged a nearby school, they said.")
+    article = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert article.byline is None and "Invalid" not in article.body and "Username" not in article.body
+    assert article.title == "Strike hits market"
