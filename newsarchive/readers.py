@@ -90,10 +90,12 @@ class RawDocument:
     """One article's raw text, with whatever structure its file format gave."""
 
     file: str  # path relative to the source folder it was found in
-    line: int | None  # record number in a .jsonl file, else None
-    kind: str  # text, html or jsonl
+    line: int | None  # record number in a .jsonl file or a .json list, else None
+    kind: str  # text (.txt, .md), html or jsonl (a JSON record, from .jsonl or .json)
     text: str  # decoded text (page text, HTML, or the record's body)
-    fields: dict = field(default_factory=dict)  # title, url, published, source from structured input
+    # From structured input (JSON records, front matter): title, url, published, source, author,
+    # hostname (the publisher's domain) and language (ISO 639-1); all text, each only when given.
+    fields: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # doubts about how it was read; not part of its content
 
     @property
@@ -906,7 +908,7 @@ def _names(key: str, items: list, warnings: list[str]) -> str | None:
 
 
 def _host(value: str) -> str | None:
-    """The host name in a domain or URL ("www.rt.com", "https://www.rt.com/news/"), lower case; None if there is none."""
+    """The host name of a domain or URL ("www.rt.com", "https://www.rt.com/news/"), lower case; else None."""
     try:
         host = urlsplit(value if "//" in value else f"//{value}").hostname
     except ValueError:
