@@ -48,6 +48,7 @@ class Registry:
     outlets: dict[str, Outlet]
     by_key: dict[str, Outlet] = field(default_factory=dict)
     by_domain: dict[str, Outlet] = field(default_factory=dict)
+    by_code: dict[str, Outlet] = field(default_factory=dict)
 
     def __post_init__(self):
         for outlet in self.outlets.values():
@@ -55,6 +56,16 @@ class Registry:
                 self.by_key.setdefault(name_key(alias), outlet)
             for domain in outlet.domains:
                 self.by_domain[domain.lower()] = outlet
+        # The codes datasets and feeds name outlets by: "dailysabah", "daily-sabah", "aljazeera".
+        for outlet in self.outlets.values():
+            for code in (outlet.id, *(name_key(a) for a in (outlet.name, *outlet.aliases)),
+                         *(d.lower().removeprefix("www.").split(".")[0] for d in outlet.domains)):
+                self.by_code.setdefault(re.sub(r"[^a-z0-9]", "", code), outlet)
+
+    def match_code(self, text: str) -> Outlet | None:
+        """The outlet a code names: its name, id or domain with spaces and punctuation squeezed out."""
+        code = re.sub(r"[^a-z0-9]", "", unidecode(text).lower()) if text and len(text) < 80 else ""
+        return self.by_code.get(code) if len(code) >= 3 else None
 
     def match_name(self, text: str) -> Outlet | None:
         """The outlet a short piece of text names in full ("ARA News", "Newsmax Media, Inc.")."""
@@ -97,7 +108,7 @@ class Registry:
 
     def adhoc(self, name: str, url: str | None = None) -> Outlet:
         """An outlet the registry lacks, named by the page itself (its sitename or a "Source:" line)."""
-        known = self.match_name(name)
+        known = self.match_name(name) or self.match_code(name)
         if known:
             return known
         domain = (urlsplit(url).hostname or "").removeprefix("www.") if url else None

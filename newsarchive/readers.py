@@ -31,6 +31,7 @@ import codecs
 import datetime
 import errno
 import hashlib
+import html
 import io
 import json
 import os
@@ -847,7 +848,8 @@ MAX_NAMES_CHARS = 2_000
 LANGUAGE_CODE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,8})*")  # ISO 639-1, with a region or script: en, pt-BR
 
 
-def _field_value(field_name: str, key: str, value, warnings: list[str], yaml_scalars: bool = False) -> str | None:
+def _field_value(field_name: str, key: str, value, warnings: list[str], yaml_scalars: bool = False,
+                 front_matter: bool = False) -> str | None:
     """One field's text from a record's or front matter's value; None (with a warning when it was
     something unusable) when there is none.
 
@@ -856,6 +858,10 @@ def _field_value(field_name: str, key: str, value, warnings: list[str], yaml_sca
     """
     if value is None or value == "" or value == []:
         return None
+    if front_matter and field_name != "author" and isinstance(value, list) and len(value) == 1:
+        value = value[0]  # WordPress exports put one value in a list ("original_link: - 'http://...'")
+    if front_matter and isinstance(value, bool):
+        return None  # a flag ("published: true" in Jekyll), not a value of this field: the next key is read
     if yaml_scalars and isinstance(value, (datetime.date, datetime.datetime)):
         value = value.isoformat()
     elif yaml_scalars and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -868,6 +874,8 @@ def _field_value(field_name: str, key: str, value, warnings: list[str], yaml_sca
         warnings.append(f"field {key!r} is {_json_type(value)}, not a string: dropped")
         return None
     value = _clean(value, key, warnings).strip()
+    if front_matter:
+        value = html.unescape(value)  # WordPress writes "&#8211;" and "&#038;" into its exports
     if not value:
         return None
     if field_name == "url" and not _valid_url(value):
@@ -929,7 +937,7 @@ MAX_FRONT_MATTER_CHARS = 100_000
 # own link. A URL must be absolute (Hugo's url is the page's path on the site).
 FRONT_MATTER_FIELDS = {
     "title": ("title", "post_title"),
-    "published": ("date", "published", "pubDate", "publishDate"),
+    "published": ("date", "published", "pubDate", "publishDate", "post_date"),  # an aggregator's post_date last
     "url": ("original_link", "link", "url", "canonical_url", "source_url"),
     "author": ("author", "authors"),
     "source": ("source", "publisher"),
@@ -985,7 +993,7 @@ def front_matter(text: str, markdown: bool, warnings: list[str]) -> tuple[dict, 
     for field_name, keys in FRONT_MATTER_FIELDS.items():
         for key in keys:
             name, value = keyed.get(key.lower(), (key, None))
-            value = _field_value(field_name, name, value, warnings, yaml_scalars=field_name != "url")
+            value = _field_value(field_name, name, value, warnings, yaml_scalars=field_name != "url", front_matter=True)
             if field_name == "url" and value and not _absolute_url(value):
                 continue  # a path on the site (Hugo's url), not the article's address
             if value:

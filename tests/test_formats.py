@@ -485,3 +485,26 @@ def install_and_build(python: str, tmp_path: Path) -> None:
     title, body = rows["news_page.html"]
     assert title == "Syrian army sends reinforcements to Hasakah as fighting enters fourth day"
     assert "Helicopters landed troops at the city's airport" in body and "Most read" not in body
+
+
+def test_a_wordpress_export_with_list_values_flags_and_entities(tmp_path):
+    """WordPress exports put one value in a list, write HTML entities, and have Jekyll's
+    "published: true" flag: the link, the title and the post date still come through."""
+    from newsarchive.outlets import load_registry
+    from newsarchive.parse import parse_document
+    from newsarchive.readers import read_file
+
+    page = tmp_path / "post.html"
+    page.write_text(
+        "---\npost_title: 'Gunmen attack hotel in Mogadishu &#8211; report'\npost_date: 2016-01-21 20:02:41\n"
+        "published: true\noriginal_link:\n  - 'http://news.google.com/news/url?sa=t&#038;url=http://www.reuters.com/"
+        "article/somalia-attack-idUSKCN0V0'\n---\n<p>Gunmen stormed a hotel near the beach in Mogadishu on Thursday, "
+        "killing at least three people before security forces surrounded the building, police said.</p>\n"
+        "<p>The militant group al Shabaab said it carried out the attack, its radio station reported.</p>\n",
+        encoding="utf-8")
+    document = next(read_file(page, "post.html"))
+    assert document.fields["title"] == "Gunmen attack hotel in Mogadishu – report"
+    assert document.fields["published"].startswith("2016-01-21")
+    assert document.fields["url"].endswith("url=http://www.reuters.com/article/somalia-attack-idUSKCN0V0")
+    article = parse_document(document, load_registry())
+    assert article.source.id == "reuters" and article.published.startswith("2016-01-21")
