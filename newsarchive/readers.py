@@ -56,6 +56,9 @@ SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".
 # records as "jsonl", Markdown as "text". Every suffix a build reads: INPUT_SUFFIXES.
 EXPORT_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
 INPUT_SUFFIXES = {**SUFFIXES, **EXPORT_SUFFIXES}
+# A folder's own notes, not articles: README.md, LICENSE.txt, CHANGELOG.md, package.json...
+PROJECT_FILES = re.compile(r"(?i)(readme|license|licence|changelog|changes|contributing|authors|notice|copying|"
+                           r"manifest|package|package-lock|tsconfig|composer)(\.[\w-]+)*$")
 
 # A saved web page with its inline scripts, styles and images runs to a few MB (the
 # heaviest news pages are 2-5 MB); the text of the longest long read is ~150,000
@@ -226,7 +229,7 @@ def _walk_folder(folder: Path, prefix: str, roots: list[str], stack: list[str]) 
         path = folder / entry_name
         name = safe_name(prefix + entry_name)
         is_input = (Path(entry_name).suffix.lower() in INPUT_SUFFIXES and not entry_name.startswith(".")
-                    and entry_name not in recorded)
+                    and entry_name not in recorded and not PROJECT_FILES.match(entry_name))
         try:
             own = path.lstat()
         except OSError as error:

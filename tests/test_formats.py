@@ -508,3 +508,12 @@ def test_a_wordpress_export_with_list_values_flags_and_entities(tmp_path):
     assert document.fields["url"].endswith("url=http://www.reuters.com/article/somalia-attack-idUSKCN0V0")
     article = parse_document(document, load_registry())
     assert article.source.id == "reuters" and article.published.startswith("2016-01-21")
+
+
+def test_a_folders_own_notes_are_not_articles(tmp_path):
+    from newsarchive.readers import find_files
+
+    for name in ("README.md", "LICENSE.txt", "CHANGELOG.md", "package.json", "story.md", "readme-syria.txt"):
+        (tmp_path / name).write_text("text", encoding="utf-8")
+    found = sorted(name for _, name in find_files([tmp_path]))
+    assert found == ["readme-syria.txt", "story.md"]
