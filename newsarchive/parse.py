@@ -138,7 +138,30 @@ class Page:
     outside: list[str]  # every line not in the body, furniture included, for evidence
 
 
-def split_page(lines: list[str]) -> Page:
+def unwrap(lines: list[str]) -> list[str]:
+    """Lines of hard-wrapped text (a sentence broken over lines at a fixed width) joined into
+    paragraphs; other text as it is. Text is hard-wrapped when lines broken mid-sentence are
+    often followed by a line that goes on in lower case (a page's menus never are); a line is
+    then joined to the next unless it ends a sentence or the next is blank.
+    """
+    stripped = [line.strip() for line in lines]
+    # a line broken mid-sentence, and the next line going on in lower case: "... in the Alberta / legislature on"
+    broken = [i for i, line in enumerate(stripped[:-1]) if len(line.split()) >= 5 and not SENTENCE_END.search(line)]
+    going_on = [i for i in broken if stripped[i + 1][:1].islower()]
+    if len(going_on) < 3 or len(going_on) < len(broken) * 0.3:
+        return lines
+    joined: list[str] = []
+    open_line = False
+    for line in stripped:
+        if open_line and line:
+            joined[-1] += " " + line
+        else:
+            joined.append(line)
+        open_line = bool(line) and not SENTENCE_END.search(line)
+    return joined
+
+
+def split_page(lines: list[str], whole: bool = False) -> Page:
     rules = page_rules()
     lines = [clean_line(line) for line in lines]
     lines = [line for line in lines if line]
@@ -166,7 +189,11 @@ def split_page(lines: list[str]) -> Page:
         if not furniture and is_prose(line):
             running_words.extend(words(line))
 
-    first, last = _article_span(candidates, barriers)
+    if whole:
+        prose = [i for i, (line, furniture) in enumerate(candidates) if not furniture and is_prose(line)]
+        first, last = (prose[0], prose[-1]) if prose else (None, None)
+    else:
+        first, last = _article_span(candidates, barriers)
     if first is None:
         return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
@@ -239,7 +266,9 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         page = Page(header=[], body=lines, outside=[])
     else:
         text = doc.text
-        page = split_page(text.splitlines())
+        # A record's body is the article as the scraper saw it: from its first prose to its
+        # last, not a page to find the article in.
+        page = split_page(unwrap(text.splitlines()), whole=doc.kind in ("jsonl", "json"))
     page_text = "\n".join(text.splitlines())
     rules = page_rules()
 

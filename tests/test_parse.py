@@ -177,3 +177,29 @@ def test_captions_and_form_labels_are_never_datelines_bylines_or_text():
     article = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
     assert article.byline is None and "Invalid" not in article.body and "Username" not in article.body
     assert article.title == "Strike hits market"
+
+
+def test_hard_wrapped_text_is_joined_into_paragraphs_and_records_are_kept_whole():
+    from newsarchive.parse import unwrap
+    from newsarchive.readers import RawDocument
+
+    wrapped = ("Calgary MLA Sandra Jansen drew a standing ovation Tuesday after she rose in the\n"
+               "legislature and gave an impassioned speech denouncing the hateful comments she\n"
+               "has faced since crossing the floor to join the governing party last month.\n"
+               "Jansen read out some of the messages she had received, which called her a traitor\n"
+               "and worse, and said no one in politics should have to put up with such abuse.\n"
+               "Other members of the house rose one by one to thank her, and the premier said the\n"
+               "government would look at what more it could do to protect members from threats.")
+    assert unwrap(wrapped.splitlines()) == [
+        "Calgary MLA Sandra Jansen drew a standing ovation Tuesday after she rose in the legislature and gave an "
+        "impassioned speech denouncing the hateful comments she has faced since crossing the floor to join the "
+        "governing party last month.",
+        "Jansen read out some of the messages she had received, which called her a traitor and worse, and said no "
+        "one in politics should have to put up with such abuse.",
+        "Other members of the house rose one by one to thank her, and the premier said the government would look at "
+        "what more it could do to protect members from threats."]
+    menu = ["World news and analysis", "Business and the economy", "Sport results and fixtures", "Opinion and comment",
+            "Culture, books and film", "Science and technology news"]
+    assert unwrap(menu) == menu
+    record = RawDocument("feed.jsonl", 1, "jsonl", wrapped, {"title": "MLA speaks"})
+    assert parse_document(record, load_registry()).body.count("\n\n") == 2
