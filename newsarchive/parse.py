@@ -353,7 +353,10 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
         near = distance < NEAR_BODY and count >= 4  # where a headline stands: right above the article
         if shared < 1 or (not near and (shared < 2 or shared < len(own) / 3)):
             continue
-        score = (shared - (len(own) - shared) / 2 + (NEAR_BONUS if near else 0), distance)  # a tie: the earlier line
+        score = shared - (len(own) - shared) / 2 + (NEAR_BONUS if near else 0)
+        if line.endswith(".") and not line.endswith(("...", "…")):
+            score -= SENTENCE_PENALTY  # a standfirst or caption ends like a sentence; a headline seldom does
+        score = (score, distance)  # on a tie, the earlier line
         if score >= best_score:
             best, best_score = line, score
     return best.rstrip(" |-–—") if best else None
@@ -361,7 +364,8 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
 
 BREADCRUMB = re.compile(r"\s[»›>]\s|^[*•]")  # "News » World", "* Click here"
 TITLE_WINDOW = 25
-NEAR_BODY, NEAR_BONUS = 3, 2.0  # the last header lines before the body, and what standing there is worth  # header lines before the body where the headline is looked for
+NEAR_BODY, NEAR_BONUS = 3, 2.0
+SENTENCE_PENALTY = 100.0  # chosen only when no other line qualifies  # the last header lines before the body, and what standing there is worth  # header lines before the body where the headline is looked for
 BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
 
 

@@ -203,3 +203,16 @@ def test_hard_wrapped_text_is_joined_into_paragraphs_and_records_are_kept_whole(
     assert unwrap(menu) == menu
     record = RawDocument("feed.jsonl", 1, "jsonl", wrapped, {"title": "MLA speaks"})
     assert parse_document(record, load_registry()).body.count("\n\n") == 2
+
+
+def test_the_headline_not_the_standfirst():
+    from newsarchive.readers import RawDocument
+
+    page = ("World\n\nPolitics\n\nSweden drops Assange rape investigation\n\n"
+            "Swedish prosecutors said the evidence against Assange had weakened since the rape allegation was made.\n\n"
+            "Share\n\nTweet\n\nEmail\n\nPrint\n\nSave\n\n"
+            "Swedish prosecutors have dropped an investigation into a rape allegation against WikiLeaks founder Julian "
+            "Assange, saying the evidence had weakened considerably because of the long period of time since the events.\n\n"
+            "Assange, who is in a British prison, has always denied the allegation, his lawyers said on Tuesday.")
+    article = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert article.title == "Sweden drops Assange rape investigation"
