@@ -695,47 +695,37 @@ def _read_jsonl(handle: io.BufferedReader, name: str, warnings: list[str]) -> It
 
 def _utf8_lines(handle: io.BufferedReader) -> Iterator[tuple[int, bytes | None, str | None]]:
     """(number, line, None) for every line split on b"\\n" alone; (number, None, reason) for one over the limit."""
-    number = 0
-    while True:
-        line = handle.readline(MAX_RECORD_BYTES + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_RECORD_BYTES and not (len(line) == MAX_RECORD_BYTES + 1 and line.endswith(b"\n")):
-            size = len(line)
-            while not line.endswith(b"\n"):
-                line = handle.readline(1 << 20)
-                if not line:
-                    break
-                size += len(line)
-            yield number, None, (f"record is {_size(size)}, over the limit of {_size(MAX_RECORD_BYTES)} for one "
-                                 f"record (MAX_RECORD_BYTES): not read")
-            continue
-        yield number, line.rstrip(b"\n").rstrip(b"\r"), None
+    return _limited_lines(handle.readline, b"\n", MAX_RECORD_BYTES, 1 << 20, 1)
 
 
 def _wide_lines(handle: io.BufferedReader, encoding: str) -> Iterator[tuple[int, str | None, str | None]]:
     """Lines of UTF-16/32 text, split on "\\n" alone, at most MAX_RECORD_BYTES of it at a time."""
     unit = 4 if "32" in encoding else 2
-    limit = MAX_RECORD_BYTES // unit
     text = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="\n")
+    return _limited_lines(text.readline, "\n", MAX_RECORD_BYTES // unit, 1 << 18, unit)
+
+
+def _limited_lines(readline, newline, limit: int, chunk: int, unit: int) -> Iterator[tuple]:
+    """(number, line without its line end, None) per line read with readline (bytes or text); for a
+    line over limit units, (number, None, reason), read past in chunks and never held whole."""
     number = 0
     while True:
-        line = text.readline(limit + 1)
+        line = readline(limit + 1)
         if not line:
             return
         number += 1
-        if len(line) > limit and not (len(line) == limit + 1 and line.endswith("\n")):
+        if len(line) > limit and not (len(line) == limit + 1 and line.endswith(newline)):
             size = len(line)
-            while not line.endswith("\n"):
-                line = text.readline(1 << 18)
+            while not line.endswith(newline):
+                line = readline(chunk)
                 if not line:
                     break
                 size += len(line)
-            yield number, None, (f"record is about {_size(size * unit)}, over the limit of {_size(MAX_RECORD_BYTES)} "
+            about = "" if unit == 1 else "about "
+            yield number, None, (f"record is {about}{_size(size * unit)}, over the limit of {_size(MAX_RECORD_BYTES)} "
                                  f"for one record (MAX_RECORD_BYTES): not read")
             continue
-        yield number, line.rstrip("\n").rstrip("\r"), None
+        yield number, line.rstrip(newline).rstrip(b"\r" if isinstance(line, bytes) else "\r"), None
 
 
 STRINGS = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.S)
