@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # by length, so one long article does not raise the build's peak memory, and a body
 # longer than CHUNK_CHARACTERS is analysed in pieces cut at paragraph breaks (spaCy
 # refuses texts over 1,000,000 characters, and its parser's memory grows with length).
-BATCH_CHARACTERS = 40_000
+BATCH_CHARACTERS = 200_000  # text per nlp.pipe call: a batch of 32 articles of usual length, bounded for long ones
 CHUNK_CHARACTERS = 100_000
 
 

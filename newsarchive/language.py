@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 MIN_LETTERS = 40  # fewer letters than this: langid's guess is not evidence
-SAMPLE_CHARACTERS = 2000  # langid is as sure on the first 2,000 characters (same answer on 437 real texts) at 40% of the cost
+SAMPLE_CHARACTERS = 1000  # langid gives the same answer on the first 1,000 characters as on 5,000 (437 real texts, 9 languages) at a fraction of the cost
 LETTERS = re.compile(r"[^\W\d_]")
 CODE = re.compile(r"[a-z]{2}")
 

@@ -22,11 +22,16 @@ class ModelNotAvailable(Exception):
 
 
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line always ends a sentence: headlines and list items carry no full stop."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
-            token.is_sent_start = True
+    """A blank line always ends a sentence: headlines and list items carry no full stop.
+
+    A token's own trailing whitespace is at most one space, so a line break is always a
+    whitespace token of its own: only those are looked at.
+    """
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
+        if i + 1 < len(doc) and "\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -179,6 +179,7 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     # Repetition: drop repeats of earlier lines and teasers of the body.
     seen_keys: set[tuple[str, ...]] = set()
     candidates: list[tuple[str, bool]] = []
+    repeats: set[int] = set()  # lines dropped only for repeating an earlier one
     running_words: list[str] = []
     for line, furniture in kept:
         key = tuple(w for w in words(line) if w not in {"tags", "tag", "topics"})
@@ -186,6 +187,8 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
         repeat = bool(key) and key in seen_keys
         seen_keys.add(key)
         candidates.append((line, furniture or teaser or repeat))
+        if repeat and not (furniture or teaser):
+            repeats.add(len(candidates) - 1)
         if not furniture and is_prose(line):
             running_words.extend(words(line))
 
@@ -197,7 +200,11 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     if first is None:
         return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
-    header = [line for line, furniture in candidates[:first] if not furniture]
+    # A header line said twice stands where it is said last: a headline is often printed
+    # once in a "now reading" bar at the top and again right above the article.
+    header = [line for i, (line, furniture) in enumerate(candidates[:first]) if not furniture or i in repeats]
+    last_said = {line: i for i, line in enumerate(header)}
+    header = [line for i, line in enumerate(header) if last_said[line] == i]
     body_set = set(body)
     outside = [line for line in lines if line not in body_set]
     return Page(header=header, body=body, outside=outside)
@@ -363,9 +370,9 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
 
 
 BREADCRUMB = re.compile(r"\s[»›>]\s|^[*•]")  # "News » World", "* Click here"
-TITLE_WINDOW = 25
-NEAR_BODY, NEAR_BONUS = 3, 2.0
-SENTENCE_PENALTY = 100.0  # chosen only when no other line qualifies  # the last header lines before the body, and what standing there is worth  # header lines before the body where the headline is looked for
+TITLE_WINDOW = 25  # the header lines before the body where the headline is looked for
+NEAR_BODY, NEAR_BONUS = 3, 2.0  # the last header lines before the body, and what standing there is worth
+SENTENCE_PENALTY = 100.0  # a line ending with a full stop is chosen only when no other line qualifies
 BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
 
 
