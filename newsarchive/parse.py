@@ -122,9 +122,19 @@ def word_count(line: str) -> int:
     return len(line.split()) + unspaced // 2
 
 
+TEASER_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+\S")  # a sentence broken off mid-line, and more text after it
+TEASER_BREAKS = 3
+
+
 def is_prose(line: str) -> bool:
-    """A line shaped like article text: several words, ending like a sentence (or long)."""
+    """A line shaped like article text: several words, ending like a sentence (or long).
+
+    A row of teasers run together (a news ticker, a carousel: "... may soon... Indian-origin
+    man pleads ...") is not prose, however long: it breaks off with an ellipsis again and again.
+    """
     count = word_count(line)
+    if len(TEASER_BREAK.findall(line)) >= TEASER_BREAKS:
+        return False
     # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
     return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and bool(SENTENCE_END.search(line)))
 
