@@ -75,6 +75,7 @@ class Article:
 @dataclass(frozen=True)
 class PageRules:
     section_end: re.Pattern
+    aside: re.Pattern
     furniture: re.Pattern
     byline: re.Pattern
     source_line: re.Pattern
@@ -92,6 +93,7 @@ def page_rules() -> PageRules:
 
     return PageRules(
         section_end=re.compile(any_of(rules["furniture_section_end"]), re.I),
+        aside=re.compile(any_of(rules["furniture_aside"]), re.I),
         furniture=re.compile(any_of(rules["furniture_line"]), re.I),
         byline=re.compile(rf"^{any_of(rules['byline_labels'])}\s*:?\s+(?P<name>[A-Z][^|]{{2,80}}?)\s*$", re.I),
         source_line=re.compile(rf"^{any_of(rules['source_labels'])}\s*:\s*(?P<name>.{{2,60}}?)\s*$", re.I),
@@ -177,28 +179,36 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     lines = [line for line in lines if line]
     kept: list[tuple[str, bool]] = []  # (line, is furniture)
     barriers: set[int] = set()  # section headings ("Comments", "Related articles"): the article never runs across one
+    in_box = False  # inside a box of links to other stories, which runs until prose resumes
+    boxed: set[int] = set()  # its lines: never article text
     for index, line in enumerate(lines):
         short = len(line.split()) <= MAX_FURNITURE_WORDS
         if short and rules.section_end.fullmatch(line):
             barriers.add(index)
             kept.append((line, True))
             continue
-        furniture = short and bool(rules.furniture.fullmatch(line))
-        kept.append((line, furniture))
+        if short and rules.aside.fullmatch(line):
+            in_box = True
+            kept.append((line, True))
+            continue
+        in_box = in_box and not is_prose(line)
+        if in_box:
+            boxed.add(index)
+        kept.append((line, short and bool(rules.furniture.fullmatch(line))))
 
     # Repetition: drop repeats of earlier lines and teasers of the body.
     seen_keys: set[tuple[str, ...]] = set()
     candidates: list[tuple[str, bool]] = []
     repeats: set[int] = set()  # lines dropped only for repeating an earlier one
     running_words: list[str] = []
-    for line, furniture in kept:
+    for index, (line, furniture) in enumerate(kept):
         key = tuple(w for w in words(line) if w not in {"tags", "tag", "topics"})
         teaser = bool(ELLIPSIS_END.search(line)) and _is_prefix(words(ELLIPSIS_END.sub("", line))[:-1], running_words)
         repeat = bool(key) and key in seen_keys
         seen_keys.add(key)
-        candidates.append((line, furniture or teaser or repeat))
+        candidates.append((line, furniture or teaser or repeat or index in boxed))
         if repeat and not (furniture or teaser):
-            repeats.add(len(candidates) - 1)
+            repeats.add(index)
         if not furniture and is_prose(line):
             running_words.extend(words(line))
 
@@ -212,7 +222,9 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
     # A header line said twice stands where it is said last: a headline is often printed
     # once in a "now reading" bar at the top and again right above the article.
-    header = [line for i, (line, furniture) in enumerate(candidates[:first]) if not furniture or i in repeats]
+    # Box lines stay header lines: a menu label can look like a box heading.
+    header = [line for i, (line, furniture) in enumerate(candidates[:first])
+              if not furniture or i in repeats or (i in boxed and not kept[i][1])]
     last_said = {line: i for i, line in enumerate(header)}
     header = [line for i, line in enumerate(header) if last_said[line] == i]
     body_set = set(body)

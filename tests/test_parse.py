@@ -216,3 +216,34 @@ def test_the_headline_not_the_standfirst():
             "Assange, who is in a British prison, has always denied the allegation, his lawyers said on Tuesday.")
     article = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
     assert article.title == "Sweden drops Assange rape investigation"
+
+
+def test_a_ticker_an_inline_story_box_and_a_long_comment_thread():
+    from newsarchive.readers import RawDocument
+
+    ticker = ("Breaking News Talks on a ceasefire stalled on Monday after envoys failed to agree on a monitoring mechanism, "
+              "diplomats said, and both... Thousands of people fled El Fasher on Sunday as fighting between the army and "
+              "the Rapid Support Forces spread to the... Flooding in the south has displaced at least 40,000 people, the "
+              "United Nations said, and aid agencies warned that... Prices of bread rose again in the capital as the "
+              "currency fell to a new low against the dollar...")
+    first = ("KHARTOUM - Thousands of people fled El Fasher on Sunday as fighting between the army and the Rapid Support "
+             "Forces spread to the city's outskirts, residents said, and aid workers said the roads south were crowded.")
+    second = ("The United Nations said at least 40,000 people had been displaced in the past week alone, and that its "
+              "warehouses in the city had been looted twice since the start of the month, leaving little to hand out.")
+    quote = ("\"We left with nothing but the clothes we were wearing, and we walked for three days before a truck "
+             "stopped for us,\" said one woman who reached the town of Tawila with her four children on Saturday.")
+    later = ("Fighting between the army and the RSF began in April last year and has since spread to most of the "
+             "country, killing tens of thousands of people and driving millions from their homes, the UN says.")
+    comment = ("I have followed this war from the start and the world keeps looking away while the people of Darfur pay "
+               "the price for a conflict they never chose, and nobody in power seems to care at all about them.")
+    page = "\n\n".join([
+        "Home", "World", ticker, "Thousands flee as fighting spreads in Darfur", first, quote,
+        "More from World", "Sudan army says it repelled attack on El Obeid", "Aid convoy reaches Nyala after weeks",
+        "Chad opens border crossing for refugees", second, later, "[ 12 comments ]",
+        *[f"Reader {n}\n\n{n} days ago\n\n{comment}" for n in range(1, 8)],
+    ])
+    article = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert article.body.startswith("Thousands of people fled El Fasher")
+    assert article.body.endswith("from their homes, the UN says.") and "looted twice" in article.body
+    assert "Nyala" not in article.body and "Breaking News" not in article.body and "Reader" not in article.body
+    assert article.title == "Thousands flee as fighting spreads in Darfur"
