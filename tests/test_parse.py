@@ -138,9 +138,11 @@ def test_publisher_from_a_url_the_registry_lacks_and_from_redirects():
     body = ("A tram derailed in south London on Wednesday morning, killing seven people and injuring more than "
             "fifty, the police said.")
     doc = RawDocument(file="x.jsonl", line=1, kind="jsonl", text=body,
-                      fields={"title": "Tram derails", "url": "http://www.express.co.uk/news/uk/730639/croydon-tram"})
+                      fields={"title": "Tram derails", "url": "http://www.croydonadvertiser.co.uk/news/croydon-tram-730639"})
     article = parse_document(doc, load_registry())
-    assert article.source.name == "express.co.uk" and article.source.domains == ("express.co.uk",)
+    assert article.source.name == "croydonadvertiser.co.uk" and article.source.domains == ("croydonadvertiser.co.uk",)
+    doc.fields["url"] = "http://www.express.co.uk/news/uk/730639/croydon-tram"
+    assert parse_document(doc, load_registry()).source.name == "Daily Express"  # a registered outlet by its name
     google = "https://news.google.com/articles/x?url=https://www.reuters.com/article/us-southsudan-idUSKCN0ZQ0BV&hl=en"
     assert original_url(google) == "https://www.reuters.com/article/us-southsudan-idUSKCN0ZQ0BV"
     doc.fields["url"] = google
