@@ -150,9 +150,6 @@ class Page:
     outside: list[str]  # every line not in the body, furniture included, for evidence
 
 
-WRAPPED_SHARE = 0.6  # of the wrap width: a line this long that ends mid-sentence goes on in the next line
-
-
 def unwrap(lines: list[str]) -> list[str]:
     """Lines of hard-wrapped text (a sentence broken over lines at a fixed width) joined into
     paragraphs; other text as it is. Text is hard-wrapped when lines broken mid-sentence are
@@ -165,10 +162,6 @@ def unwrap(lines: list[str]) -> list[str]:
     going_on = [i for i in broken if stripped[i + 1][:1].islower()]
     if len(going_on) < 3 or len(going_on) < len(broken) * 0.3:
         return lines
-    # The wrap width: a line broken by the wrap is nearly as long as it (a short line, such as
-    # a menu item above the article, was ended by its writer and stays as it is).
-    lengths = sorted(len(stripped[i]) for i in going_on)
-    width = lengths[int(len(lengths) * 0.9)]
     joined: list[str] = []
     open_line = False
     for line in stripped:
@@ -176,7 +169,7 @@ def unwrap(lines: list[str]) -> list[str]:
             joined[-1] += " " + line
         else:
             joined.append(line)
-        open_line = len(line) >= WRAPPED_SHARE * width and not SENTENCE_END.search(line)
+        open_line = bool(line) and not SENTENCE_END.search(line)
     return joined
 
 
