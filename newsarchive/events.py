@@ -59,6 +59,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     speaker_pronouns: frozenset[str]
     sub_event_types: dict[str, str]  # sub-type -> event type
+    anaphora_sentences: int  # how far back "the attack" may point
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +81,7 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns", "armed_kinds")
+             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         words={name: frozenset(data[name]) for name in lists},
         side_words={side: frozenset(words) for side, words in data["side_words"].items()},
         platforms=data["platforms"],
+        anaphora_sentences=int(data["anaphora_sentences"]),
         speech_verbs=frozenset(cues["speech_verbs"]),
         speaker_pronouns=frozenset(cues["speaker_pronouns"]),
         sub_event_types={sub: event for event, subs in data["event_types"].items() for sub in subs},
@@ -177,6 +179,7 @@ class Event:
     sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     sentence_id: int = 0
+    sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
     attributed_to: int | None = None
     evidence: str = ""
 
@@ -225,7 +228,7 @@ class EventExtractor:
         self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
         self.date_starts = [ent.start for ent in self.date_entities]
         body = doc.text  # Span.text walks its tokens: slicing the text once made is cheaper
-        for sent in doc.sents:
+        for number, sent in enumerate(doc.sents):
             self.sentence = sent
             sentence_id = self._sentence_id(sent, body, article.sentences, sentence_ids)
             if sentence_id is None:
@@ -241,6 +244,7 @@ class EventExtractor:
             found = [e for e in (self._event(t, article.id) for t in triggers if is_trigger(t, self.table)) if e]
             found = self._merge_nested(found)
             self._fatalities(sent, words.within(words.numbers, sent), found)
+            found = self._toll_to_antecedent(sent, found, events, number)
             speaker = next((s for s, *_ in said if s), None)
             for event in found:
                 if event.said_little():
@@ -249,8 +253,51 @@ class EventExtractor:
                 event.attributed_to = speaker
                 event.evidence = body[sent.start_char:sent.end_char].strip()
                 self._place(event, sent)
+                event.sentence_number = number
                 events.append(event)
         return events, attributions
+
+    def _toll_to_antecedent(self, sent, found: list[Event], earlier: list[Event], number: int) -> list[Event]:
+        """A killing reported of an event already told ("A car bomb exploded in Kabul. Three people
+        were killed in the blast.") or told in its own clause ("... were killed when a car bomb
+        exploded") is that event's toll, not an event of its own.
+
+        The sentence's only toll-carrying event must be a bare fatal verb. The event it belongs
+        to is one in the killing's own clause, else, when the sentence points back with a
+        definite event noun ("the blast", "this attack"), the last event of the last few
+        sentences; either must have no toll yet. The toll (and what the event lacks of place
+        and date) moves to it.
+        """
+        carriers = [e for e in found if e.fatalities]
+        if len(carriers) != 1:
+            return found
+        killing = carriers[0]
+        if killing.trigger.lemma_.lower() not in self.table.words["fatal_words"]:
+            return found
+        # "Three people were killed when a car bomb exploded": the bombing, told in the killing's own clause
+        below = {t.i for t in killing.trigger.subtree}
+        antecedent = next((e for e in found if e is not killing and e.trigger.i in below and not e.fatalities
+                           and e.event_type != "Strategic developments"), None)
+        determiners = self.table.words["anaphoric_determiners"]
+        pointing = [t for t in sent if t.i != killing.trigger.i and t.lemma_.lower() in self.table.nouns
+                    and any(c.dep_ == "det" and c.lower_ in determiners for c in t.children)]
+        if antecedent is None and pointing:
+            window = number - self.table.anaphora_sentences
+            antecedent = next((e for e in reversed(earlier) if e.sentence_number >= window and not e.fatalities
+                               and e.event_type != "Strategic developments"), None)
+        if antecedent is None:
+            return found
+        antecedent.fatalities, antecedent.sides = killing.fatalities, killing.sides
+        antecedent.location = antecedent.location or killing.location
+        antecedent.sub_location = antecedent.sub_location or killing.sub_location
+        if antecedent.date is None and killing.date is not None:
+            antecedent.date, antecedent.precision, antecedent.date_text = killing.date, killing.precision, killing.date_text
+        return [e for e in found if e is not killing and not self._same_noun(e, pointing)]
+
+    @staticmethod
+    def _same_noun(event: Event, pointing: list) -> bool:
+        """The event read from the noun that points back: it is the earlier event, not a new one."""
+        return any(event.trigger.i == t.i for t in pointing)
 
     @staticmethod
     def _sentence_id(sent, body, sentences, by_start) -> int | None:

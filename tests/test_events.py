@@ -205,3 +205,20 @@ def test_evaluation_floors(built_archive):
     assert fields["fatalities"]["precision"] == 1.0 and fields["fatalities"]["recall"] == 1.0
     assert scores["fatality_sides"]["right"] == scores["fatality_sides"]["gold"]
     assert scores["clusters"]["kept_in_one_cluster"] >= 9
+
+
+def test_a_toll_told_of_an_event_already_reported_is_that_events_toll(tmp_path):
+    (tmp_path / "kabul.txt").write_text(
+        "Bombs hit Afghan convoys\n\n"
+        "KABUL, May 5, 2017 (AFP) - A roadside bomb exploded near an army convoy in Helmand province on Friday. "
+        "Four soldiers were killed in the blast, the defence ministry said.\n\n"
+        "In a separate attack, gunmen stormed a police checkpoint in Kandahar on Thursday. Eleven policemen were "
+        "killed and 35 wounded in the attack, officials said.\n\n"
+        "Three people were killed when a car bomb exploded in Kabul on Wednesday, police said.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    events = rows(db, "select trigger, fatalities, evidence from events")
+    towns = ("Helmand", "Kandahar", "Kabul")
+    tolls = {(row["trigger"], next(t for t in towns if t in row["evidence"])): row["fatalities"] for row in events}
+    # each toll on the event it belongs to, and no killing of its own beside it
+    assert tolls == {("bomb", "Helmand"): 4, ("stormed", "Kandahar"): 11, ("bomb", "Kabul"): 3}, events
