@@ -183,6 +183,11 @@ class Event:
     attributed_to: int | None = None
     evidence: str = ""
 
+    def take_date(self, other: Event) -> None:
+        """The other report's date, when this one has none."""
+        if self.date is None and other.date:
+            self.date, self.precision, self.date_text = other.date, other.precision, other.date_text
+
     def said_little(self) -> bool:
         """Nothing but the trigger word: no actor, place, date, toll or telling construction."""
         return not (self.actor1 or self.actor2 or self.location or self.date or self.fatalities or self.specific)
@@ -265,8 +270,8 @@ class EventExtractor:
         The sentence's only toll-carrying event must be a bare fatal verb. The event it belongs
         to is one in the killing's own clause, else, when the sentence points back with a
         definite event noun ("the blast", "this attack"), the last event of the last few
-        sentences; either must have no toll yet. The toll (and what the event lacks of place
-        and date) moves to it.
+        sentences; either must have no toll yet. The toll (and the date, if the event has none)
+        moves to it.
         """
         carriers = [e for e in found if e.fatalities]
         if len(carriers) != 1:
@@ -288,10 +293,7 @@ class EventExtractor:
         if antecedent is None:
             return found
         antecedent.fatalities, antecedent.sides = killing.fatalities, killing.sides
-        antecedent.location = antecedent.location or killing.location
-        antecedent.sub_location = antecedent.sub_location or killing.sub_location
-        if antecedent.date is None and killing.date is not None:
-            antecedent.date, antecedent.precision, antecedent.date_text = killing.date, killing.precision, killing.date_text
+        antecedent.take_date(killing)
         return [e for e in found if e is not killing and not self._same_noun(e, pointing)]
 
     @staticmethod
@@ -676,8 +678,7 @@ class EventExtractor:
                 event.actor1 if event.actor1 != outer.actor1 else None)
             outer.actor1 = outer.actor1 or event.actor1
             outer.location = outer.location or event.location
-            if outer.date is None and event.date:
-                outer.date, outer.precision, outer.date_text = event.date, event.precision, event.date_text
+            outer.take_date(event)
         return sorted(kept, key=lambda e: e.trigger.i)
 
     @staticmethod

@@ -159,7 +159,7 @@ class FastAttributeRuler:
             if decision is None:
                 decision = decided[key] = self._decide(key)
             decisions.append(decision)
-        extra: dict[int, list] = {}  # token -> [(rule, attrs)] from patterns of several tokens
+        extra: dict[int, list[int]] = {}  # token -> rules of patterns of several tokens that set it
         for start, (_, starts, _) in enumerate(decisions):
             for number in starts:
                 rule, predicates, index = self.multi[number]
