@@ -16,8 +16,9 @@ Measured in one run, side by side, on deterministic subsets of a real corpus
      10-25%, and the least is the usual estimator of a deterministic job's cost).
 2. On the largest size's archive (and its cache): a no-op rerun, +1 article (a
    file held out of every subset), 1 article changed (a sentence appended), 1
-   article removed; wall time of each, and whether the ids of entities and events
-   of the untouched articles stayed the same.
+   article removed; the median wall time of --step-repeat runs of each from the same
+   state, and whether the ids of entities and events of the untouched articles stayed
+   the same.
 3. A markdown summary against the targets, and every figure as JSON (--out).
 
 Every build and the plain run are separate processes (build_db.py, as a user runs it).
@@ -34,6 +35,7 @@ import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -360,22 +362,43 @@ def strip(result: dict) -> dict:
     return keep
 
 
-def incremental(row: dict, held_out: str, root: Path, model: str, workers: int) -> dict:
-    """No-op, +1, changed-1, removed-1 on the archive built for row, each timed and checked."""
+def incremental(row: dict, held_out: str, root: Path, model: str, workers: int, repeat: int) -> dict:
+    """No-op, +1, changed-1, removed-1 on the archive built for row, each timed and checked.
+
+    Each step runs `repeat` times from the same starting state (archive, cache and input
+    files put back in between) and reports the median wall time: one run of a few seconds
+    swings by a second on a shared machine.
+    """
     folder = Path(row["folder"])
     db = Path(row["db"])
     logs = folder.parent / "logs"
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.txt"))
     changed = files[len(files) // 3]
     removed = files[2 * len(files) // 3]
+    saved = folder.parent / "before-step"
+    saved.mkdir(exist_ok=True)
+    state = [db, db.with_name(db.name + ".cache")]
     steps: dict = {}
-    print(f"\n== incremental, on the size-{row['size']} archive ({db}) ==", flush=True)
+    print(f"\n== incremental, on the size-{row['size']} archive ({db}), median of {repeat} runs per step ==", flush=True)
 
-    def step(name: str, touched: set[str], action) -> None:
+    def step(name: str, touched: set[str], action, undo) -> None:
         before, info_before = snapshot(db), build_info(db)
-        action()
-        result = build(folder, db, model, workers, False, logs / f"incremental-{name}")
+        for path in state:
+            shutil.copyfile(path, saved / path.name)
+        walls = []
+        for attempt in range(repeat):
+            if attempt:
+                undo()
+                for path in state:
+                    shutil.copyfile(saved / path.name, path)
+            action()
+            result = build(folder, db, model, workers, False, logs / f"incremental-{name}-{attempt + 1}")
+            walls.append(result["wall_s"])
+            if result["rc"] != 0:
+                break
         entry = strip(result)
+        entry["wall_runs_s"] = walls
+        entry["wall_s"] = statistics.median(walls)
         info_after = build_info(db)
         entry["build_info_changed"] = {k: [info_before.get(k), info_after.get(k)]
                                        for k in sorted(set(info_before) | set(info_after))
@@ -390,10 +413,10 @@ def incremental(row: dict, held_out: str, root: Path, model: str, workers: int) 
         same = ("" if ids is None else
                 f"; untouched {ids['untouched_articles']}: entity ids {'same' if ids['entity_ids_same'] else 'DIFFERENT'}, "
                 f"event ids {'same' if ids['event_ids_same'] else 'DIFFERENT'}")
-        print(f"  {name}: wall {result['wall_s']:.2f} s ({what}){same}"
+        print(f"  {name}: wall {entry['wall_s']:.2f} s (runs {', '.join(f'{w:.2f}' for w in walls)}; {what}){same}"
               f"{'' if result['rc'] == 0 else '  FAILED'}", flush=True)
 
-    step("no-op", set(), lambda: None)
+    step("no-op", set(), lambda: None, lambda: None)
     if not steps["no-op"]["summary"].get("up_to_date"):
         changed_info = steps["no-op"]["build_info_changed"]
         print("  WARNING: the no-op rerun was not up to date (it re-stored "
@@ -407,17 +430,21 @@ def incremental(row: dict, held_out: str, root: Path, model: str, workers: int) 
         (folder / held_out).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / held_out, folder / held_out)
 
+    original = (folder / changed).read_bytes()
+    gone = (folder / removed).read_bytes()
+
     def change() -> None:
         with open(folder / changed, "a", encoding="utf-8") as f:
             f.write(APPENDED)
 
-    step("+1", {held_out}, add)
-    step("changed-1", {changed}, change)
-    step("removed-1", {removed}, lambda: (folder / removed).unlink())
+    step("+1", {held_out}, add, lambda: (folder / held_out).unlink())
+    step("changed-1", {changed}, change, lambda: (folder / changed).write_bytes(original))
+    step("removed-1", {removed}, lambda: (folder / removed).unlink(), lambda: (folder / removed).write_bytes(gone))
     noop = steps["no-op"]["wall_s"]
     for entry in steps.values():
         entry["ratio_to_noop"] = entry["wall_s"] / noop
-    return {"size": row["size"], "added": held_out, "changed": changed, "removed": removed, "steps": steps}
+    return {"size": row["size"], "added": held_out, "changed": changed, "removed": removed, "repeat": repeat,
+            "steps": steps}
 
 
 # ---------------------------------------------------------------- report
@@ -498,6 +525,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"workers of the parallel build (default: every core, {os.cpu_count()})")
     parser.add_argument("--repeat", type=int, default=2,
                         help="cold --workers 1 builds and plain runs per size; the CPU ratio takes the least of each (default 2)")
+    parser.add_argument("--step-repeat", type=int, default=3,
+                        help="runs of each incremental step from the same state; the median counts (default 3)")
     parser.add_argument("--out", default="bench-results.json", help="write every figure here as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders (subsets, archives, logs)")
     args = parser.parse_args(argv)
@@ -532,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         inc = None
         largest = rows[-1]
         if "db" in largest:
-            inc = incremental(largest, held_out, root, args.model, args.workers)
+            inc = incremental(largest, held_out, root, args.model, args.workers, args.step_repeat)
         else:
             print("\nno incremental steps: the largest size has no archive (a build failed)")
 

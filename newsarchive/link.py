@@ -333,7 +333,7 @@ def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]
     Near-linear: a key is compared only with the roots that share a blocking key with it
     (see _blocking_keys).
     """
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
 
     merged: dict[str, str] = {}
     place_names: dict[str, str] = {}
@@ -355,15 +355,14 @@ def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]
         enders: dict[str, list[int]] = defaultdict(list)  # last word -> indexes of person roots
         for key in sorted(type_keys, key=lambda k: (-len(k.split()), k)):
             name = key.partition(":")[2]
-            ordered = " ".join(sorted(name.split()))
-            candidates = sorted({i for block in _blocking_keys(ordered) for i in blocks.get(block, ())})
-            match = None
-            if candidates:
-                scores = process.cdist([ordered], [sorted_names[i] for i in candidates], scorer=fuzz.ratio,
-                                       score_cutoff=NAME_MATCH)[0]
-                close = scores.nonzero()[0]
-                match = roots[candidates[close[0]]] if len(close) else None
-            if match is None and prefix == "person" and len(name.split()) == 1:
+            words = name.split()
+            ordered = " ".join(sorted(words))
+            first, last = _blocking_keys(ordered)
+            candidates = sorted({*blocks.get(first, ()), *blocks.get(last, ())})
+            # the earliest root close enough; a few candidates each, so one call per pair beats a vectorised call
+            match = next((roots[i] for i in candidates
+                          if fuzz.ratio(ordered, sorted_names[i], score_cutoff=NAME_MATCH)), None)
+            if match is None and prefix == "person" and len(words) == 1:
                 ending = enders.get(name, [])
                 match = roots[ending[0]] if len(ending) == 1 else None
             if match:
@@ -371,10 +370,10 @@ def merge_names(keys: list[str], surfaces: dict[str, Counter]) -> dict[str, str]
                 continue
             roots.append(key)
             sorted_names.append(ordered)
-            for block in _blocking_keys(ordered):
-                blocks[block].append(len(roots) - 1)
-            if name.split():
-                enders[name.split()[-1]].append(len(roots) - 1)
+            blocks[first].append(len(roots) - 1)
+            blocks[last].append(len(roots) - 1)
+            if words:
+                enders[words[-1]].append(len(roots) - 1)
     return merged
 
 

@@ -65,6 +65,14 @@ def test_a_real_corpus_builds_whole(corpus_slice, corpus_archive):
                                   ("event_fatalities", "event_id", "events"), ("articles", "source_id", "sources")):
         assert rows(db, f"select count(*) from {child} where {column} is not null and {column} not in "
                         f"(select id from {parent})") == [(0,)], f"{child}.{column} points nowhere"
+    assert_search_indexes_match(db)
+
+
+def assert_search_indexes_match(db: Path) -> None:
+    """Every full-text index holds exactly its table's rows (SQLite raises on any difference)."""
+    for table in ("articles", "sentences", "attributions"):
+        with sqlite3.connect(db) as connection:
+            connection.execute(f"insert into {table}_fts ({table}_fts, rank) values ('integrity-check', 1)")
 
 
 def test_one_sentence_stating_the_same_toll_twice(corpus_archive):
@@ -114,6 +122,8 @@ def test_adding_changing_and_removing_one_article_touches_only_its_rows(corpus_s
     assert untouched_ids(db, untouched) == before
     assert rows(db, "select count(*) from articles where file = ?", (removed,)) == [(0,)]
     assert rows(db, "select count(*) from sentences where text = 'The report was updated on Friday.'") == [(1,)]
+    assert rows(db, "select count(*) from sentences_fts where sentences_fts match '\"report was updated on Friday\"'") == [(1,)]
+    assert_search_indexes_match(db)
 
 
 def test_editing_the_rules_reruns_only_the_rules(seed_copy, tmp_path, monkeypatch):
