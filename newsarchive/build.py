@@ -80,7 +80,8 @@ def model_fingerprint(model: str) -> str:
         meta = Path(model) / "meta.json"
         if meta.exists():
             digest.update(meta.read_bytes())
-    digest.update(inspect.getsource(nlp_stage.paragraph_breaks).encode())
+    for function in (nlp_stage.paragraph_breaks, nlp_stage.doc_to_bytes, nlp_stage.doc_from_bytes):  # what is cached
+        digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()[:16]
 
 

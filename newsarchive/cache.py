@@ -3,7 +3,7 @@
 Per input file, its size, modification time and the documents it held (their content
 hashes), so that a run over unchanged files reads none of them. Then two kinds of
 per-article entries, kept apart so that editing the rules never re-runs the model:
-- docs: the statistical model's analysis of a body (spaCy DocBin bytes), keyed by the
+- docs: the statistical model's analysis of a body (newsarchive.nlp.doc_to_bytes), keyed by the
   model's fingerprint and the body;
 - analyses: everything the rules derive from one article (newsarchive.analysis),
   keyed by the code-and-data fingerprint and the article's content.

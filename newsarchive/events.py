@@ -160,6 +160,7 @@ class ArticleEvents:
     sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
     published: str | None
     mentions: list[tuple[int, int, str]]  # (start_char, end_char, entity key)
+    text: str  # the body, doc.text: Doc.text joins its tokens in Python, 2 ms an article
 
 
 @dataclass
@@ -232,7 +233,7 @@ class EventExtractor:
         # the document's dates, found once: each event word looks up those of its sentence
         self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
         self.date_starts = [ent.start for ent in self.date_entities]
-        body = doc.text  # Span.text walks its tokens: slicing the text once made is cheaper
+        body = article.text  # Span.text walks its tokens: slicing the body is cheaper
         for number, sent in enumerate(doc.sents):
             self.sentence = sent
             sentence_id = self._sentence_id(sent, body, article.sentences, sentence_ids)

@@ -46,6 +46,7 @@ class Place:
         return {"city": "exact", "region": "region", "country": "country"}[self.kind]
 
 
+@lru_cache(maxsize=65536)  # a name recurs in every article about its place
 def name_key(name: str) -> str:
     """Loose form of a place name: ASCII, lower case, no punctuation, no leading Arabic article."""
     key = unidecode(name).lower().replace("'", "").replace("`", "")
@@ -55,6 +56,7 @@ def name_key(name: str) -> str:
     return " ".join(key)
 
 
+@lru_cache(maxsize=65536)
 def skeleton(key: str) -> str:
     """Transliteration-proof form: doubled letters collapsed, inner vowels and final h dropped.
 

@@ -76,22 +76,56 @@ def model_fingerprint(nlp: Language) -> str:
     return digest.hexdigest()[:16]
 
 
-def doc_to_bytes(doc: Doc) -> bytes:
-    from spacy.tokens import DocBin
+# A Doc as the cache keeps it: where each token is in the text, and the model's annotation
+# columns with the strings they name. DocBin keeps the same, but gathers its strings token
+# by token in Python: this takes a third of its time, both ways.
+TOKEN_COLUMNS = ("IDX", "LENGTH", "SPACY")
+ANNOTATION_COLUMNS = ("TAG", "POS", "MORPH", "LEMMA", "NORM", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID",
+                      "SENT_START")
+NAMED_COLUMNS = ("TAG", "MORPH", "LEMMA", "NORM", "DEP", "ENT_TYPE", "ENT_KB_ID")  # values are hashes of strings
 
-    return DocBin(store_user_data=False, docs=[doc]).to_bytes()
+
+def doc_to_bytes(doc: Doc, text: str) -> bytes:
+    """The model's analysis of text (doc.text, passed in: Doc.text joins its tokens in Python)."""
+    import pickle
+    import zlib
+
+    import numpy
+
+    tokens = doc.to_array(list(TOKEN_COLUMNS)).astype(numpy.int32).reshape(len(doc), len(TOKEN_COLUMNS))
+    annotations = doc.to_array(list(ANNOTATION_COLUMNS)).reshape(len(doc), len(ANNOTATION_COLUMNS))
+    values, codes = numpy.unique(annotations, return_inverse=True)
+    named = annotations[:, [ANNOTATION_COLUMNS.index(column) for column in NAMED_COLUMNS]]
+    strings = [doc.vocab.strings[value] for value in values[numpy.isin(values, named)].tolist() if value]
+    return zlib.compress(pickle.dumps((text, len(doc), tokens.tobytes(), values.astype(numpy.uint64).tobytes(),
+                                       codes.astype(numpy.uint32).tobytes(), strings), protocol=4), 1)
 
 
 def doc_from_bytes(nlp: Language, data: bytes) -> Doc:
-    from spacy.tokens import DocBin
+    import pickle
+    import zlib
 
-    return next(iter(DocBin().from_bytes(data).get_docs(nlp.vocab)))
+    import numpy
+    from spacy.tokens import Doc
+
+    text, count, tokens, values, codes, strings = pickle.loads(zlib.decompress(data))
+    for string in strings:
+        nlp.vocab.strings.add(string)
+    tokens = numpy.frombuffer(tokens, dtype=numpy.int32).reshape(count, len(TOKEN_COLUMNS))
+    words = [text[start:start + length] for start, length in tokens[:, :2].tolist()]
+    doc = Doc(nlp.vocab, words=words, spaces=tokens[:, 2].astype(bool).tolist())
+    if count:
+        annotations = numpy.frombuffer(values, dtype=numpy.uint64)[numpy.frombuffer(codes, dtype=numpy.uint32)]
+        doc.from_array(list(ANNOTATION_COLUMNS), annotations.reshape(count, len(ANNOTATION_COLUMNS)))
+    return doc
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """(start_char, end_char) of each sentence, trimmed of surrounding whitespace."""
+def sentence_spans(doc: Doc, body: str) -> list[tuple[int, int]]:
+    """(start_char, end_char) of each sentence of the doc of body, trimmed of surrounding whitespace.
+
+    body is doc.text, passed in: Doc.text and Span.text join their tokens in Python.
+    """
     spans = []
-    body = doc.text  # Span.text walks its tokens: slicing the text once made is cheaper
     for sent in doc.sents:
         text = body[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))

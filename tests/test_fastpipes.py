@@ -62,3 +62,19 @@ def test_unsupported_ruler_keeps_the_stock_component():
     nlp.get_pipe("attribute_ruler").add([[{"LENGTH": {">": 40}}]], {"POS": "X"})
     speed_up(nlp)
     assert "attribute_ruler" in nlp.pipe_names and "fast_lemmatizer" in nlp.pipe_names
+
+
+def test_cached_doc_reads_back_as_the_model_wrote_it():
+    """The cache's own Doc format gives back every annotation the rules read, as spaCy's DocBin does."""
+    from newsarchive.nlp import doc_from_bytes, doc_to_bytes, load_pipeline, sentence_spans
+
+    nlp = load_pipeline(DEFAULT_MODEL)
+    texts = _texts() + ["", "   \n\n  ", "One."]
+    for text, doc in zip(texts, nlp.pipe(texts)):
+        back = doc_from_bytes(nlp, doc_to_bytes(doc, text))
+        assert back.text == text
+        assert [t.text for t in back] == [t.text for t in doc]
+        assert _attributes(back) == _attributes(doc), text[:60]
+        assert [(e.start, e.end, e.label_) for e in back.ents] == [(e.start, e.end, e.label_) for e in doc.ents]
+        assert sentence_spans(back, text) == sentence_spans(doc, text)
+        assert [t.norm_ for t in back] == [t.norm_ for t in doc]
