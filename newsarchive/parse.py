@@ -74,6 +74,7 @@ class Article:
 
 @dataclass(frozen=True)
 class PageRules:
+    minor_words: frozenset[str]
     section_end: re.Pattern
     aside: re.Pattern
     furniture: re.Pattern
@@ -92,6 +93,7 @@ def page_rules() -> PageRules:
         return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
     return PageRules(
+        minor_words=frozenset(rules["title_case_minor_words"]),
         section_end=re.compile(any_of(rules["furniture_section_end"]), re.I),
         aside=re.compile(any_of(rules["furniture_aside"]), re.I),
         furniture=re.compile(any_of(rules["furniture_line"]), re.I),
@@ -139,6 +141,30 @@ def is_prose(line: str) -> bool:
         return False
     # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
     return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and bool(SENTENCE_END.search(line)))
+
+
+# Where a headline runs into its summary with no space between: "...At Troy SteakhouseA party of six left..."
+GLUE = re.compile(r"(?<=[a-z0-9?!'’”)])(?=(?:A|[A-Z][a-z]+)\b)")
+GLUED_CARDS = 3  # so many such lines, next to another, make a row of story cards; one alone could be a brand name ("YouTube")
+
+
+def glued_card(line: str, minor_words: frozenset[str]) -> bool:
+    """A story card flattened into one line: a title-case headline glued to the first words of its summary.
+
+    A page-to-text dump gives this for cards whose headline and summary are inline
+    elements: "Customers Leave Without Paying $690 Bill At Troy SteakhouseA party of six ..."
+    """
+    for glue in GLUE.finditer(line):
+        head, tail = line[:glue.start()], line[glue.start():]
+        head_words = head.split()
+        if not 4 <= len(head_words) <= 20 or len(tail.split()) < 6 or len(head_words[-1]) < 3:
+            return False
+        if re.search(r"[.!?]\s", head):
+            return False
+        if all(w[:1].isupper() or w[:1].isdigit() or not w[:1].isalnum() or w.lower() in minor_words
+               for w in head_words):
+            return True
+    return False
 
 
 @dataclass
@@ -196,6 +222,11 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
             boxed.add(index)
         kept.append((line, short and bool(rules.furniture.fullmatch(line))))
 
+    cards = {i for i, line in enumerate(lines) if glued_card(line, rules.minor_words)}
+    cards = {i for i in cards if i - 1 in cards or i + 1 in cards}  # cards come in rows
+    if len(cards) >= GLUED_CARDS:
+        kept = [(line, furniture or i in cards) for i, (line, furniture) in enumerate(kept)]
+
     # Repetition: drop repeats of earlier lines and teasers of the body.
     seen_keys: set[tuple[str, ...]] = set()
     candidates: list[tuple[str, bool]] = []
@@ -247,6 +278,7 @@ def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tup
     best, best_span = 0.0, (None, None)
     total, start = 0.0, 0
     discount = 1.0
+    gap = 0  # lines since the last prose line
     for index, (line, furniture) in enumerate(candidates):
         count = word_count(line)
         if index in barriers:
@@ -254,12 +286,17 @@ def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tup
             if best > 0:
                 discount = weights["after_section"]
             continue
+        prose = not furniture and is_prose(line)
+        gap = 0 if prose else gap + 1
+        # each further line of a gap costs more: a list or a subheading between paragraphs
+        # is cheap, a staff list or a menu of twenty lines divides two regions of the page
+        growth = 1 + weights["gap_growth"] * (gap - 1)
         if furniture:
-            gain = -weights["furniture"]
-        elif is_prose(line):
+            gain = -weights["furniture"] * growth
+        elif prose:
             gain = count * discount
         else:
-            gain = -(weights["other_line"] + weights["other_word"] * count)
+            gain = -(weights["other_line"] + weights["other_word"] * count) * growth
         if total <= 0:
             total, start = 0.0, index
         total += gain

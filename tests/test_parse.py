@@ -249,3 +249,40 @@ def test_a_ticker_an_inline_story_box_and_a_long_comment_thread():
     assert article.body.endswith("from their homes, the UN says.") and "looted twice" in article.body
     assert "Nyala" not in article.body and "Breaking News" not in article.body and "Reader" not in article.body
     assert article.title == "Thousands flee as fighting spreads in Darfur"
+
+
+def test_flattened_story_cards_and_a_long_staff_list_stay_out_of_the_body():
+    from newsarchive.readers import RawDocument
+
+    # cards whose headline runs into its summary with no space, as innerText gives inline cards
+    cards = [
+        "Police: 2 In Custody After Death Of Student-AthleteA 24-year-old woman and a 28-year-old man have been "
+        "arrested in connection with the death of a university student, police said on Tuesday.",
+        "Customers Leave Without Paying $690 Bill At SteakhouseA party of six left the restaurant without paying "
+        "their bill after a fight broke out between two of the diners, the owner said.",
+        "State To Mail Redistricting Panel Applications To 250,000The state will mail 250,000 applications "
+        "encouraging voters to apply to serve on a new commission that will redraw the maps.",
+        "Mayor Says Move For Health Benefits Won’t StandThe mayor says it was underhanded for the city council "
+        "to grant lifetime health benefits to its members in a late-night vote.",
+    ]
+    article = [
+        "ST. JOSEPH, Mich. (AP) — State health authorities are reporting a sixth death linked to a mosquito-borne "
+        "virus, officials said on Monday.",
+        "County health officials said the victim was one of two people who contracted the virus. The death occurred "
+        "on Saturday, and the second patient remains in hospital.",
+        "The risk from the virus continues because there has not been a sustained period of freezing temperatures, "
+        "officials said, and residents should keep taking precautions against mosquito bites.",
+    ]
+    staff = ["Editorial", *[f"{first} {last}" for first, last in zip(
+        ["David", "Doreen", "Alex", "Bethania", "Liz", "Vinny", "Ryan", "Chris", "Chad", "Elyssa", "Jordan", "Dan"],
+        ["Miller", "Marchioni", "Kasprak", "Palma", "Donaldson", "Green", "Moore", "Reilly", "Ort", "Young", "Liles",
+         "Maguire"])]]
+    appeal = ("Most of our assignments begin when readers ask us whether something is true. Those tips launch our "
+              "reporters on sprints across a vast range of subjects, and we do this work every day at no cost to you, "
+              "but it is far from free to produce.")
+    page = "\n\n".join(["Menu", "Latest Headlines", *cards, "Weather",
+                        "Officials: 6th Death Linked To Mosquito-Borne Virus", *article, *staff, appeal])
+    parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert parsed.dateline == "ST. JOSEPH, Mich." and parsed.wire.id == "ap"
+    assert parsed.body.startswith("State health authorities") and parsed.body.endswith("against mosquito bites.")
+    assert "Steakhouse" not in parsed.body and "our assignments" not in parsed.body
