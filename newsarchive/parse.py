@@ -128,6 +128,7 @@ def word_count(line: str) -> int:
 
 TEASER_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+\S")  # a sentence broken off mid-line, and more text after it
 TEASER_BREAKS = 3
+CUT_OFF = re.compile(r"\w(?:\.\.\.|…)$")
 
 
 def is_prose(line: str) -> bool:
@@ -140,7 +141,9 @@ def is_prose(line: str) -> bool:
     if len(TEASER_BREAK.findall(line)) >= TEASER_BREAKS:
         return False
     # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
-    return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and bool(SENTENCE_END.search(line)))
+    # a short line cut off with an ellipsis ("... to devastate Britain as Hurri...") is a teaser's start
+    ends = bool(SENTENCE_END.search(line)) and not CUT_OFF.search(line)
+    return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and ends)
 
 
 # Where a headline runs into its summary with no space between: "...At Troy SteakhouseA party of six left..."
@@ -283,7 +286,7 @@ def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tup
         count = word_count(line)
         if index in barriers:
             total, start = 0.0, index + 1
-            if best > 0:
+            if best >= weights["article_words"]:  # a tagline above a menu's "Comment" is no article yet
                 discount = weights["after_section"]
             continue
         prose = not furniture and is_prose(line)
