@@ -251,6 +251,8 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
         first, last = (prose[0], prose[-1]) if prose else (None, None)
     else:
         first, last = _article_span(candidates, barriers)
+        if first is not None:
+            first = _after_front_matter(candidates, first, last)
     if first is None:
         return Page(header=[l for l, f in candidates if not f], body=[], outside=lines)
     body = [line for line, furniture in candidates[first:last + 1] if not furniture]
@@ -306,6 +308,29 @@ def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tup
         if total > best:
             best, best_span = total, (start, index)
     return best_span
+
+
+FRONT_LINES = 6  # the lines at the top of an article where its byline and date stand
+
+
+def _after_front_matter(candidates: list[tuple[str, bool]], first: int, last: int) -> int:
+    """Where the text starts: after the last byline or date line among the span's first lines.
+
+    A headline and a standfirst shaped like sentences join the run of prose below them, but
+    the byline and the date stand between them and the text: what is above those lines is
+    the page's header, where the headline is looked for.
+    """
+    rules = page_rules()
+    start = first
+    for index in range(first, min(first + FRONT_LINES, last)):
+        line, furniture = candidates[index]
+        if furniture or (is_prose(line) and len(line.split()) > 8):  # text that mentions a time ("at 10:30 p.m.")
+            continue
+        if not (rules.byline.match(line) or parse_date_line(line, set()) or _looks_dated(line)):
+            continue
+        if any(not f and is_prose(text) for text, f in candidates[index + 1:last + 1]):
+            start = index + 1
+    return start
 
 
 @lru_cache(maxsize=1)
@@ -409,11 +434,13 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
     rules = page_rules()
     opening = _content_words(" ".join(body.split()[:BODY_OPENING_WORDS]))
     best, best_score = None, (float("-inf"), 0)
-    for distance, line in enumerate(reversed(page.header[-TITLE_WINDOW:])):
+    distance = -1  # header lines between this one and the body, the byline and date lines not counted
+    for line in reversed(page.header[-TITLE_WINDOW:]):
         count = word_count(line)
-        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or _looks_dated(line):
+        if _looks_dated(line) or parse_date_line(line, set()) or rules.byline.match(line):
             continue
-        if parse_date_line(line, set()) or rules.byline.match(line) or rules.source_line.match(line):
+        distance += 1
+        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or rules.source_line.match(line):
             continue
         if registry.match_name(line):
             continue
