@@ -79,9 +79,10 @@ def _iso(parsed: datetime, stated: str) -> str:
 def parse_date_line(line: str, weekdays_in_text: set[str], date_order: str | None = None) -> PageDate | None:
     """A line that is nothing but a date (optionally labelled), as a PageDate; else None.
 
-    A numeric date that reads both ways (09-07-2015) is decided by evidence: the
-    reading whose weekday the article mentions, else the outlet's known date order;
-    with neither, the date is left out rather than guessed.
+    A numeric date that reads both ways (09-07-2015) is decided by evidence
+    (weekdays_in_text, from date_evidence): the reading the article writes out in words,
+    else the reading whose weekday the article mentions, else the outlet's known date
+    order; with none of these, the date is left out rather than guessed.
     """
     text = line.strip().strip("|•·").strip()
     label_match = DATE_LABEL.match(text)
@@ -122,8 +123,11 @@ def _parse_numeric(match: re.Match, weekdays_in_text: set[str], date_order: str 
         except ValueError:
             pass
     if len(set(readings.values())) == 2:
+        by_date = [o for o, d in readings.items() if d.isoformat() in weekdays_in_text]
         by_weekday = [o for o, d in readings.items() if WEEKDAYS[d.weekday()] in weekdays_in_text]
-        if len(by_weekday) == 1:
+        if len(by_date) == 1:
+            readings = {by_date[0]: readings[by_date[0]]}
+        elif len(by_weekday) == 1:
             readings = {by_weekday[0]: readings[by_weekday[0]]}
         elif date_order in readings:
             readings = {date_order: readings[date_order]}
@@ -151,6 +155,25 @@ def _page_date(parsed: datetime, text: str, label: str) -> PageDate:
 
 def weekdays_mentioned(text: str) -> set[str]:
     return {day for day in WEEKDAYS if re.search(rf"\b{day}\b", text)}
+
+
+WRITTEN_DATE = re.compile(r"\b(?:(?P<month1>[A-Z][a-z]{2,8})\.? (?P<day1>\d{1,2})(?:st|nd|rd|th)?,? (?P<year1>\d{4})"
+                          r"|(?P<day2>\d{1,2})(?:st|nd|rd|th)? (?:of )?(?P<month2>[A-Z][a-z]{2,8})\.?,? (?P<year2>\d{4}))\b")
+
+
+def date_evidence(text: str) -> set[str]:
+    """What a text says that decides a numeric date read both ways: the weekdays it names, and
+    the dates it writes out with the month's name ("February 5 2015"), as ISO strings."""
+    found = weekdays_mentioned(text)
+    for match in WRITTEN_DATE.finditer(text):
+        month = MONTH_NUMBER.get((match.group("month1") or match.group("month2")).lower())  # "Mayor 5" is no date
+        try:
+            if month:
+                found.add(date(int(match.group("year1") or match.group("year2")), month,
+                               int(match.group("day1") or match.group("day2"))).isoformat())
+        except ValueError:
+            pass
+    return found
 
 
 # An offset at the end of a timestamp: dropped when it is not a real one (+25:00).

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-from .dates import HAS_YEAR, MONTH_WORD, PageDate, normalize_published, parse_date_line, weekdays_mentioned
+from .dates import HAS_YEAR, MONTH_WORD, PageDate, normalize_published, parse_date_line, date_evidence
 from .outlets import Outlet, Registry, host_of, original_url
 from .ids import stable_id
 from .language import detect as detect_language, normalise as normalise_language
@@ -383,7 +383,8 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
         file=doc.file,
         line=doc.line,
         content_hash=doc.content_hash,
-        title=fields.get("title") or find_title(page, body, registry),
+        title=_without_site_name(fields.get("title") or find_title(page, body, registry) or "", site_keys(fields, source))
+        or None,
         body=body,
         published=published,
         published_precision=precision,
@@ -495,7 +496,7 @@ def find_published(fields: dict, page: Page, body: str, source: Outlet | None) -
         value = normalize_published(fields["published"])
         if value:
             return value
-    weekdays = weekdays_mentioned(body)
+    weekdays = date_evidence(body)
     order = source.date_order if source else None
     found: list[PageDate] = []
     for line in page.header + page.outside:
@@ -627,5 +628,62 @@ def extract_html(html: str) -> tuple[str, dict]:
         fields["hostname"] = data["hostname"]
     if data.get("language"):
         fields["language"] = data["language"]
+    title = html_title(html, fields.get("title"), site_keys(fields))
+    if title:
+        fields["title"] = title
     text = data.get("text") or data.get("raw_text") or ""
     return text, fields
+
+
+SITE_SEPARATOR = re.compile(r"\s+[|\-–—·•»:]+\s+")
+
+
+def html_title(html: str, extracted: str | None, keys: set[str]) -> str | None:
+    """The headline the page's own title sources agree on, without the site's name.
+
+    trafilatura takes the first of JSON-LD's headline, og:title, <title> and <h1>; a CMS can
+    put its own name in the first ("escenic"). Each source votes for its text (the site name
+    cut off either end: "Suicide attack near US diplomatic site – CBS News"), and the text most
+    sources give wins; on a tie, trafilatura's.
+    """
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return extracted
+    found = [extracted]
+    found += tree.xpath('//meta[@property="og:title" or @name="og:title" or @name="twitter:title"]/@content')[:2]
+    found += [h.text_content() for h in tree.xpath("//h1")[:1]]
+    found += [t.text_content() for t in tree.xpath("//head/title")[:1]]
+    titles = [t for t in (_without_site_name(clean_line(t or ""), keys) for t in found) if t]
+    if not titles:
+        return None
+    votes: dict[str, int] = {}
+    for title in titles:
+        votes[title.casefold()] = votes.get(title.casefold(), 0) + 1
+    return max(titles, key=lambda t: (votes[t.casefold()], t == titles[0]))
+
+
+def site_keys(fields: dict, source: Outlet | None = None) -> set[str]:
+    """The names a page's site goes by, squeezed: its sitename, its host's labels, its outlet's names."""
+    names = [fields.get("sitename") or ""]
+    if source is not None:
+        names += [source.name, *source.aliases]
+    keys = {re.sub(r"\W|_", "", name.casefold()) for name in names}
+    for host in (fields.get("hostname"), *(source.domains if source else ())):
+        keys.update(label for label in (host or "").casefold().split(".") if len(label) >= 4 and label != "www")
+    return {key for key in keys if len(key) >= 3}
+
+
+def _without_site_name(title: str, keys: set[str]) -> str:
+    """"Headline – Site" or "Site | Headline" without the segment that names the site."""
+    separators = list(SITE_SEPARATOR.finditer(title))
+    if not separators or not keys:
+        return title
+    for cut, kept in ((title[separators[-1].end():], title[:separators[-1].start()]),
+                      (title[:separators[0].start()], title[separators[0].end():])):
+        squeezed = re.sub(r"\W|_", "", cut.casefold())
+        if len(squeezed) >= 3 and any(key in squeezed or squeezed in key for key in keys):
+            return kept
+    return title

@@ -1,4 +1,4 @@
-from newsarchive.dates import normalize_published, parse_date_line
+from newsarchive.dates import date_evidence, normalize_published, parse_date_line
 
 
 def test_full_date_with_time_and_zone():
@@ -122,3 +122,13 @@ def test_iso_8601_date_lines():
     assert parse_date_line("Published: 2016-11-11", set()).iso == "2016-11-11"
     assert parse_date_line("Updated 2016-11-11 10:15", set()).label == "updated"
     assert parse_date_line("0001-01-01T00:00:00", set()) is None
+
+
+def test_ambiguous_numeric_date_decided_by_a_date_the_text_writes_out():
+    text = ("Over 30 rockets so far on Damascus, a witness wrote on February 5 2015. "
+            "The Mayor 12 2015 plan and the 1st of Decision 2015 are no dates.")
+    evidence = date_evidence(text)
+    assert "2015-02-05" in evidence and not any(e.startswith("2015-05") or e.startswith("2015-12") for e in evidence)
+    assert parse_date_line("2/5/2015", evidence).iso == "2015-02-05"
+    assert parse_date_line("05.02.2015", evidence).iso == "2015-02-05"
+    assert parse_date_line("2/5/2015", date_evidence("Nothing is dated here.")) is None

@@ -286,3 +286,33 @@ def test_flattened_story_cards_and_a_long_staff_list_stay_out_of_the_body():
     assert parsed.dateline == "ST. JOSEPH, Mich." and parsed.wire.id == "ap"
     assert parsed.body.startswith("State health authorities") and parsed.body.endswith("against mosquito bites.")
     assert "Steakhouse" not in parsed.body and "our assignments" not in parsed.body
+
+
+def test_a_headline_without_the_site_name_and_not_a_cms_placeholder():
+    from newsarchive.parse import extract_html, html_title, site_keys
+
+    paragraphs = "".join(
+        f"<p>{text}</p>" for text in [
+            "A plumber who fitted a faulty boiler that killed a millionaire's daughter has been jailed for two years, "
+            "a court heard on Friday, after carbon monoxide leaked into the flat where she was staying.",
+            "The judge said the plumber had ignored the manufacturer's instructions and had no qualification to fit gas "
+            "appliances, and that the young woman's death had been entirely avoidable.",
+            "Her family said in a statement that no sentence could bring her back, but that they hoped the case would "
+            "warn others about the dangers of unqualified gas work in rented homes.",
+        ])
+    page = ("<html><head><title>Plumber jailed after boiler killed millionaire's daughter | The Telegraph</title>"
+            '<meta property="og:title" content="Plumber jailed after boiler killed millionaire\'s daughter">'
+            '<meta property="og:site_name" content="The Telegraph">'
+            '<script type="application/ld+json">{"@context": "http://schema.org", "@type": "NewsArticle", "headline": "escenic", '
+            '"publisher": {"@type": "Organization", "name": "The Telegraph"}}</script></head>'
+            "<body><article><h1>Plumber jailed after boiler killed millionaire's daughter</h1>"
+            f"{paragraphs}</article></body></html>")
+    text, fields = extract_html(page)
+    assert fields["title"] == "Plumber jailed after boiler killed millionaire's daughter"
+    assert "daughter has been jailed" in text
+    # a CMS's name where the headline should be, as JSON-LD gives it on some pages: outvoted
+    assert html_title(page, "escenic", site_keys({"sitename": "The Telegraph"})) == fields["title"]
+    cbs = "<html><head><title>Suicide attack near US diplomatic site in Saudi Arabia – CBS News</title></head></html>"
+    assert html_title(cbs, None, site_keys({"hostname": "www.cbsnews.com"})) == (
+        "Suicide attack near US diplomatic site in Saudi Arabia")
+    assert html_title(cbs, None, set()).endswith("CBS News")  # nothing says what the site is called
