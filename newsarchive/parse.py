@@ -435,10 +435,16 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
     rules = page_rules()
     opening = _content_words(" ".join(body.split()[:BODY_OPENING_WORDS]))
     best, best_score = None, (float("-inf"), 0)
+    def front(line: str) -> bool:  # a byline, a date, or a label of one ("Author:", "Publish date:")
+        return bool(_looks_dated(line) or parse_date_line(line, set()) or rules.byline.match(line)
+                    or (line.endswith(":") and len(line.split()) <= 3))
+
+    window = page.header[-TITLE_WINDOW:]
     distance = -1  # header lines between this one and the body, the byline and date lines not counted
-    for line in reversed(page.header[-TITLE_WINDOW:]):
+    for index in range(len(window) - 1, -1, -1):
+        line = window[index]
         count = word_count(line)
-        if _looks_dated(line) or parse_date_line(line, set()) or rules.byline.match(line):
+        if front(line):
             continue
         distance += 1
         if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or rules.source_line.match(line):
@@ -468,8 +474,12 @@ BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
 
 def _looks_dated(line: str) -> bool:
     """A line that states a date or a time ("Nov. 20, 2019Updated: ... 1:35 a.m."): a dateline, not a headline."""
+    # a month and a year alone are no date line: "September 2018 open thread" is a headline
     return bool(re.search(r"\b\d{1,2}:\d{2}\b", line) or (HAS_YEAR.search(line) and MONTH_WORD.search(line)
-                                                            and word_count(line) <= 12))
+                                                            and DAY_NUMBER.search(line) and word_count(line) <= 12))
+
+
+DAY_NUMBER = re.compile(r"(?<![\d.,])\b(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?\b(?![.,]?\d)")
 
 
 def _content_words(text: str) -> set[str]:
