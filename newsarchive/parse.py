@@ -293,9 +293,10 @@ def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tup
             continue
         prose = not furniture and is_prose(line)
         gap = 0 if prose else gap + 1
-        # each further line of a gap costs more: a list or a subheading between paragraphs
-        # is cheap, a staff list or a menu of twenty lines divides two regions of the page
-        growth = 1 + weights["gap_growth"] * (gap - 1)
+        # each further short line of a gap costs more: a list or a subheading between paragraphs
+        # is cheap, a staff list or a menu of twenty lines divides two regions of the page (a
+        # row of captions, already dear by its words, does not)
+        growth = 1 + weights["gap_growth"] * (gap - 1) if furniture or count <= weights["gap_short_words"] else 1.0
         if furniture:
             gain = -weights["furniture"] * growth
         elif prose:
