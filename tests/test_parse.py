@@ -316,3 +316,32 @@ def test_a_headline_without_the_site_name_and_not_a_cms_placeholder():
     assert html_title(cbs, None, site_keys({"hostname": "www.cbsnews.com"})) == (
         "Suicide attack near US diplomatic site in Saudi Arabia")
     assert html_title(cbs, None, set()).endswith("CBS News")  # nothing says what the site is called
+
+
+def test_a_row_of_photo_captions_between_paragraphs_does_not_cut_the_opening_off():
+    from newsarchive.readers import RawDocument
+
+    opening = [
+        "Gunmen have killed five people in an attack on a restaurant in the capital, including two foreigners, "
+        "officials said on Saturday.",
+        "The north of the country, where foreign troops drove out armed groups two years ago, still sees frequent "
+        "attacks, but the capital had been spared until now.",
+        "Three local people were also killed in the shooting, which began at about 1am in and around a restaurant "
+        "that is popular with expatriates.",
+    ]
+    captions = [
+        "Police carry out their investigations at the scene of the attack in the capital",
+        "Soldiers gesture in front of the restaurant where five people were killed",
+        "Blood stains on the floor of the restaurant show where the group were killed",
+        "A group of soldiers controlling the crime scene perimeter carry gear into the zone",
+        "An armed soldier stands guard after two foreign nationals were killed in the attack",
+    ]
+    rest = [
+        "The attack also left nine people injured, and the authorities said two people had been arrested.",
+        "A senior police officer said two armed and hooded men had opened fire on diners before fleeing in a car.",
+        "The government said the attack would not derail a peace agreement signed with armed groups in the north.",
+    ]
+    page = "\n\n".join([*opening, *captions, *rest])
+    parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert parsed.body.startswith("Gunmen have killed five people")
+    assert parsed.body.endswith("armed groups in the north.")
