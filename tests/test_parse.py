@@ -339,6 +339,12 @@ def test_a_row_of_photo_captions_between_paragraphs_does_not_cut_the_opening_off
     rest = [
         "The attack also left nine people injured, and the authorities said two people had been arrested.",
         "A senior police officer said two armed and hooded men had opened fire on diners before fleeing in a car.",
+        "Those killed included a girl who died in hospital, police said, and witnesses said the police had sealed off "
+        "the street where the shooting took place because they feared the gunmen would return.",
+        "Two international experts working for the United Nations were among the wounded, according to initial "
+        "reports, and both were said to be in a stable condition on Saturday evening.",
+        "The foreign ministers of both countries confirmed the deaths of their nationals and condemned what one of "
+        "them called a cowardly act of terror against people who had come to help.",
         "The government said the attack would not derail a peace agreement signed with armed groups in the north.",
     ]
     page = "\n\n".join([*opening, *captions, *rest])
