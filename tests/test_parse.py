@@ -322,10 +322,10 @@ def test_a_row_of_photo_captions_between_paragraphs_does_not_cut_the_opening_off
     from newsarchive.readers import RawDocument
 
     opening = [
-        "Gunmen have killed five people in an attack on a restaurant in the capital, including two foreigners, "
-        "officials said on Saturday.",
-        "The north of the country, where foreign troops drove out armed groups two years ago, still sees frequent "
-        "attacks, but the capital had been spared until now.",
+        "Gunmen have killed five people in an attack on a restaurant in the capital, including a French citizen "
+        "and a Belgian security officer working for a European delegation, officials said on Saturday.",
+        "The desert north of the country, where foreign troops drove separatist rebels and armed groups out of the "
+        "towns two years ago, is plagued by frequent attacks, but the capital had largely been spared until now.",
         "Three local people were also killed in the shooting, which began at about 1am in and around a restaurant "
         "that is popular with expatriates.",
     ]
