@@ -46,6 +46,8 @@ class Rules:
     place_nouns: dict[str, str]  # noun -> LOC or FAC
     region_nouns: frozenset[str]
     person_roles: frozenset[str]
+    locative: frozenset[str]
+    of_a_place: frozenset[str]
     stoplist: frozenset[str]
     particles: frozenset[str]
     norp: dict[str, str]  # surface (lower) -> canonical
@@ -63,6 +65,8 @@ def rules() -> Rules:
         place_nouns={noun: kind for kind, nouns in data["place_nouns"].items() for noun in nouns},
         region_nouns=frozenset(data["region_nouns"]),
         person_roles=frozenset(data["person_roles"]),
+        locative=frozenset(data["locative_prepositions"]),
+        of_a_place=frozenset(data["nouns_of_a_place"]),
         stoplist=frozenset(data["stoplist"]),
         particles=frozenset(data["name_particles"]),
         norp=norp,
@@ -236,12 +240,29 @@ class ArticleLinker:
         if label in ("PERSON", "ORG", "NORP"):
             place = self.gazetteer.resolve(text, context)
             exact = self.gazetteer.candidates(text)[1]
+            # A name the model calls a person or a group is a town only where the words say
+            # it is a place ("in Kelly", not "Kelly said", "the White House") or it is a city
+            # of 100,000 in the story's countries ("Raqa"); a country or a province it names
+            # exactly is one whatever the model says.
+            locative = (before is not None and before.lower_ in table.locative) or self._of_a_place(span)
+            big_here = place is not None and place.country_code in context and place.population >= RETYPE_MIN_POPULATION
+            if place and place.kind == "city" and label != "NORP" and not locative and not big_here:
+                place = None
             if place and ((place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
                           or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
                 return self._place_entity(place, "GPE")
         if label == "NORP":
             return None  # not a nationality, religion or political group we know, nor a place
         return f"{label.lower()}:{person_key(text)}", EntityInfo(label)
+
+    @staticmethod
+    def _of_a_place(span) -> bool:
+        """Whether the name stands after "<noun> of" where the noun takes a place: "the city of
+        Palmyra", "the capture of Palmyra", "the outskirts of Kelly"."""
+        doc = span.doc
+        if span.start < 2 or doc[span.start - 1].lower_ != "of":
+            return False
+        return doc[span.start - 2].lemma_.lower() in rules().of_a_place
 
     def _place_type(self, span, after) -> str | None:
         """LOC or FAC when the words around the span say it is a neighbourhood, checkpoint, bridge..."""
@@ -312,8 +333,11 @@ class ArticleLinker:
                 full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
         joined = []
         for span_info, result in resolved:
-            if result and result[1].type in ("PERSON", "ORG") and not result[1].curated_name:
-                key = result[0].split(":", 1)[1]
+            # a surname the gazetteer also knows as a town ("Kelly") is still the person
+            said = span_info[3] in ("PERSON", "ORG") and result and result[1].place is not None \
+                and result[1].place.kind == "city"
+            if result and (said or (result[1].type in ("PERSON", "ORG") and not result[1].curated_name)):
+                key = person_key(span_info[2]) if said else result[0].split(":", 1)[1]
                 if len(key.split()) == 1 and key in full_names:
                     result = full_names[key]
             joined.append((span_info, result))

@@ -126,3 +126,25 @@ def test_places_view_feeds_the_map(datasette, built_archive):
     facets = asyncio.run(datasette.client.get("/archive/entities.json?_facet=type&_facet=country_code&_size=0")).json()
     types = {item["value"] for item in facets["facet_results"]["type"]["results"]}
     assert {"PERSON", "ORG", "GPE", "LOC", "NORP"} <= types
+
+
+def test_places_people_and_regions_on_a_us_wire_story(tmp_path):
+    """A surname that is also a town stays the person, an office is no town, state abbreviations and
+    provinces are regions, continents and countries sit at GeoNames' points."""
+    from newsarchive.build import build
+
+    from .conftest import FIXTURES
+
+    db = tmp_path / "geo.db"
+    build([FIXTURES / "geo"], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        rows = {r["name"]: dict(r) for r in connection.execute("select * from entities")}
+        kelly = [dict(r) for r in connection.execute(
+            "select e.name, e.type from mentions m join entities e on e.id = m.entity_id where m.text = 'Kelly'")]
+    assert kelly and all(k == {"name": "John Kelly", "type": "PERSON"} for k in kelly)
+    assert all(r["latitude"] is None for name, r in rows.items() if "White House" in name)
+    assert rows["West Virginia"]["type"] == "GPE" and rows["West Virginia"]["country_code"] == "US"
+    assert rows["Alberta"]["country_code"] == "CA" and rows["Alberta"]["geo_precision"] == "region"
+    assert rows["Africa"]["type"] == "LOC" and (round(rows["Africa"]["latitude"], 2), round(rows["Africa"]["longitude"], 2)) == (7.19, 21.09)
+    assert (rows["United States"]["latitude"], rows["United States"]["longitude"]) == (39.76, -98.5)
