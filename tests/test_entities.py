@@ -148,3 +148,17 @@ def test_places_people_and_regions_on_a_us_wire_story(tmp_path):
     assert rows["Alberta"]["country_code"] == "CA" and rows["Alberta"]["geo_precision"] == "region"
     assert rows["Africa"]["type"] == "LOC" and (round(rows["Africa"]["latitude"], 2), round(rows["Africa"]["longitude"], 2)) == (7.19, 21.09)
     assert (rows["United States"]["latitude"], rows["United States"]["longitude"]) == (39.76, -98.5)
+
+
+def test_a_place_is_looked_for_in_the_division_or_country_written_after_it_and_capitals_count():
+    gazetteer = Gazetteer()
+    # Gainesville, Va. (a town of a few thousand), not Gainesville, Florida (130,000)
+    virginia = gazetteer.resolve("Va.", set(), kinds=("country", "region"))
+    assert (virginia.country_code, virginia.admin1) == ("US", "VA")
+    town = gazetteer.resolve("Gainesville", {"US"}, local_only=True, admin1=virginia.admin1)
+    assert town.admin1 == "VA"
+    assert gazetteer.resolve("Gainesville", {"US"}).admin1 == "FL"
+    # a world capital beats a small same-name town of the story's country, a historical name does not
+    assert gazetteer.resolve("Moscow", {"US"}).country_code == "RU"
+    assert gazetteer.resolve("Salisbury", {"GB"}).country_code == "GB"
+    assert gazetteer.resolve("Tripoli", {"LB"}).country_code == "LB"
