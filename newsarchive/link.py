@@ -40,6 +40,7 @@ RETYPE_MIN_POPULATION = 100_000
 PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
 # ", W.Va." or ", Costa Rica" after a place's name, up to the next comma, stop, bracket or dash
 QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
+BASED = re.compile(r"([A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)?)\s*-\s*based\s+(\S.*)$")  # "London-based X", "US-based X"
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
@@ -124,6 +125,7 @@ class ArticleLinker:
 
     def link(self, doc, dateline: str | None = None) -> ArticleLinks:
         spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
+        spans = [part for span in spans for part in _split_based(span)]
         context, main_country = self._story_countries(spans, dateline)
         resolved = [(span, self._resolve(span, context, main_country)) for span in spans]
         resolved = self._join_places(self._join_short_names(resolved))
@@ -360,6 +362,23 @@ class ArticleLinker:
                     result = full_names[key]
             joined.append((span_info, result))
         return joined
+
+def _split_based(span_info) -> list[tuple]:
+    """"Britain-based Syrian Observatory": the place where a group is based, then the group."""
+    start, end, text, label, span, pattern_id = span_info
+    match = BASED.match(text)
+    if not match or label not in ("ORG", "NORP", "PERSON", "FAC"):
+        return [span_info]
+    doc = span.doc
+    place = doc.char_span(start, start + match.end(1), alignment_mode="contract")
+    rest = doc.char_span(start + match.start(2), end, alignment_mode="contract")
+    parts = []
+    if place is not None and len(place):
+        parts.append((place.start_char, place.end_char, place.text, "GPE", place, ""))
+    if rest is not None and len(rest):
+        parts.append((rest.start_char, rest.end_char, rest.text, label, rest, pattern_id))
+    return parts or [span_info]
+
 
 # ---- across articles ----------------------------------------------------------
 
