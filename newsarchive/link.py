@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -104,6 +104,11 @@ class EntityInfo:
     kind: str | None = None
     place: Place | None = None
     geo_precision: str | None = None
+    country_code: str | None = None  # a place the gazetteer lacks: the country of the story that names it
+
+    @property
+    def country(self) -> str | None:
+        return self.place.country_code if self.place else self.country_code
 
 
 @dataclass
@@ -133,6 +138,10 @@ class ArticleLinker:
         if dateline:
             self._link_dateline(links, dateline, context)
         for (start, end, text, *_), (key, info) in ((span[:3], r) for span, r in resolved if r):
+            if info.place is None and key.startswith(("loc:", "fac:")) and len(context) == 1:
+                # "Youssef al-Najjar Hospital", "Las Vegas Village": no coordinates, but the
+                # country of a story about one country
+                info = replace(info, country_code=main_country)
             links.entities.setdefault(key, info)
             links.mentions.append((start, end, text, key))
         return links

@@ -736,7 +736,7 @@ def _info_dict(info) -> dict:
     place = info.place
     return {"type": info.type, "curated_name": info.curated_name, "kind": info.kind,
             "geo_precision": info.geo_precision, "geonameid": place.geonameid if place else None,
-            "geoname": place.name if place else None, "country_code": place.country_code if place else None,
+            "geoname": place.name if place else None, "country_code": info.country,
             "latitude": place.latitude if place else None, "longitude": place.longitude if place else None}
 
 
