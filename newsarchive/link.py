@@ -148,12 +148,18 @@ class ArticleLinker:
 
     def _link_dateline(self, links: ArticleLinks, dateline: str, context: set[str]) -> None:
         """The dateline's place ("ERBIL, Kurdistan Region" -> Erbil) as the article's dateline entity."""
-        first = dateline.split(",")[0].strip()
-        place = self.gazetteer.resolve(first.title() if first.isupper() else first, context)
+        first, _, rest = (part.strip() for part in dateline.partition(","))
+        name = first.title() if first.isupper() else first
+        qualifier = self.gazetteer.resolve(rest.split(",")[0].strip(), set(), kinds=("country", "region")) if rest else None
+        if qualifier is not None and qualifier.country_code:  # "SAN JOSE, Costa Rica", "CHARLESTON, W.Va."
+            place = self.gazetteer.resolve(name, {qualifier.country_code}, local_only=True,
+                                           admin1=qualifier.admin1 if qualifier.kind == "region" else None)
+        else:
+            place = self.gazetteer.resolve(name, context)
         if place:
             key, info = self._place_entity(place, "GPE")
             links.entities.setdefault(key, info)
-            links.dateline, links.dateline_text = key, first.title() if first.isupper() else first
+            links.dateline, links.dateline_text = key, name
 
     def _clean(self, ent):
         """(start_char, end_char, text, label, span) without a leading "the" or trailing "'s"; None to drop."""
