@@ -189,13 +189,14 @@ class ArticleLinker:
         return span.start_char, span.end_char, text, ent.label_, span, ""
 
     def _story_countries(self, spans, dateline: str | None) -> tuple[set[str], str | None]:
-        """Countries the story is about: countries it names, and where its dateline is."""
+        """Countries the story is about: countries and first-level divisions it names, and where its dateline is."""
         counts: Counter = Counter()
         for _, _, text, label, _, pattern_id in spans:
             if label in ("GPE", "NORP") and not pattern_id:
-                place = self.gazetteer.resolve(text, set(), kinds=("country",))
+                # a country, or a first-level division that names its country ("Texas", "Idlib")
+                place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))
                 demonym = self._demonym_country(text)
-                code = place.country_code if place and place.kind == "country" else demonym
+                code = place.country_code if place and place.kind in ("country", "region") else demonym
                 if code:
                     counts[code] += 1
         if dateline:

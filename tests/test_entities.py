@@ -148,7 +148,7 @@ def test_places_people_and_regions_on_a_us_wire_story(tmp_path):
     assert rows["Alberta"]["country_code"] == "CA" and rows["Alberta"]["geo_precision"] == "region"
     assert rows["Africa"]["type"] == "LOC" and (round(rows["Africa"]["latitude"], 2), round(rows["Africa"]["longitude"], 2)) == (7.19, 21.09)
     assert (rows["United States"]["latitude"], rows["United States"]["longitude"]) == (39.76, -98.5)
-    assert rows["London"]["country_code"] == "GB" and rows["Financial Times"]["type"] == "ORG"  # "London-based ..."
+    assert rows["Paris"]["country_code"] == "FR"  # "the Paris-based news agency AFP"
 
 
 def test_a_place_is_looked_for_in_the_division_or_country_written_after_it_and_capitals_count():
