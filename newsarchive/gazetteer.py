@@ -185,7 +185,8 @@ class Gazetteer:
         return _place(row) if row else None
 
     def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country", "continent"),
-                local_only: bool = False, admin1: str | None = None) -> Place | None:
+                local_only: bool = False, admin1: str | None = None,
+                divisions: frozenset[tuple[str, str]] = frozenset()) -> Place | None:
         """The place a name most likely means in a story about the context countries, or None.
 
         Places in the story's countries win; elsewhere only sizeable places with an
@@ -196,7 +197,8 @@ class Gazetteer:
         weights (data/geocoding.yml) let a world capital beat a small same-name town of the
         story's country (Moscow, not Moscow, Idaho), but not a sizeable one (Tripoli in a
         story about Lebanon is Lebanon's). admin1: the first-level division the text names
-        with the place ("Charleston, W.Va."), whose places win.
+        with the place ("Charleston, W.Va."), whose places win. divisions: the (country,
+        admin1) of the first-level divisions the story names ("Texas"), whose places gain.
         """
         weights = geocoding_weights()
         best, best_score = None, -math.inf
@@ -210,7 +212,9 @@ class Gazetteer:
                 continue
             score = (math.log10(max(place.population, 1)) + (weights["story_country"] if in_context else 0)
                      + (weights["capital"] if place.capital and name_key(place.name) == name_key(name) else 0)
-                     + (weights["named_division"] if admin1 and place.admin1 == admin1 else 0))
+                     + (weights["named_division"] if admin1 and place.admin1 == admin1 else 0)
+                     + (weights["story_division"] if place.kind == "city" and (place.country_code, place.admin1) in divisions
+                        else 0))
             if score > best_score:
                 best, best_score = place, score
         return best

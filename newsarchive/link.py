@@ -127,11 +127,13 @@ class ArticleLinker:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.registry = load_registry()
+        self._divisions: frozenset[tuple[str, str]] = frozenset()  # of the article being linked
 
     def link(self, doc, dateline: str | None = None) -> ArticleLinks:
         spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
         spans = [part for span in spans for part in _split_based(span)]
         context, main_country = self._story_countries(spans, dateline)
+        self._divisions = self._story_divisions(spans)
         resolved = [(span, self._resolve(span, context, main_country)) for span in spans]
         resolved = self._join_places(self._join_short_names(resolved))
         links = ArticleLinks([], {})
@@ -187,6 +189,16 @@ class ArticleLinker:
                 or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
             return None
         return span.start_char, span.end_char, text, ent.label_, span, ""
+
+    def _story_divisions(self, spans) -> frozenset[tuple[str, str]]:
+        """(country, admin1) of the first-level divisions the story names ("Texas", "Idlib province")."""
+        found = set()
+        for _, _, text, label, _, pattern_id in spans:
+            if label in ("GPE", "LOC") and not pattern_id:
+                place = self.gazetteer.resolve(text, set(), kinds=("region",))
+                if place is not None and place.admin1:
+                    found.add((place.country_code, place.admin1))
+        return frozenset(found)
 
     def _story_countries(self, spans, dateline: str | None) -> tuple[set[str], str | None]:
         """Countries the story is about: countries and first-level divisions it names, and where its dateline is."""
@@ -257,7 +269,7 @@ class ArticleLinker:
                 place = self.gazetteer.resolve(text, {qualifier.country_code}, local_only=True,
                                                admin1=qualifier.admin1 if qualifier.kind == "region" else None)
             else:
-                place = self.gazetteer.resolve(text, context, local_only=local)
+                place = self.gazetteer.resolve(text, context, local_only=local, divisions=self._divisions)
             if place and place.kind != "city" and named_with_noun:
                 place = None  # "the Syria border": a named place of its own, not the country
             if place:

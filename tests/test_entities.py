@@ -163,3 +163,11 @@ def test_a_place_is_looked_for_in_the_division_or_country_written_after_it_and_c
     assert gazetteer.resolve("Moscow", {"US"}).country_code == "RU"
     assert gazetteer.resolve("Salisbury", {"GB"}).country_code == "GB"
     assert gazetteer.resolve("Tripoli", {"LB"}).country_code == "LB"
+
+
+def test_a_town_in_a_state_the_story_names_wins_over_a_bigger_namesake():
+    gazetteer = Gazetteer()
+    texas = gazetteer.resolve("Texas", set(), kinds=("region",))
+    assert (texas.country_code, texas.admin1) == ("US", "TX")
+    assert gazetteer.resolve("Gainesville", {"US"}).admin1 == "FL"  # the largest Gainesville
+    assert gazetteer.resolve("Gainesville", {"US"}, divisions=frozenset({("US", "TX")})).admin1 == "TX"
