@@ -375,19 +375,25 @@ class ArticleLinker:
 
     def _join_short_names(self, resolved):
         """A one-word PERSON (or ORG) that is the last name of a person in the article is that person."""
-        full_names = {}
+        full_names, first_names = {}, {}
         for span_info, result in resolved:
             if result and result[1].type == "PERSON" and len(result[0].split(":", 1)[1].split()) > 1:
                 full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
+                first_names.setdefault(result[0].split(":", 1)[1].split()[0], result)
         joined = []
         for span_info, result in resolved:
             # a surname the gazetteer also knows as a town ("Kelly") is still the person
             said = span_info[3] in ("PERSON", "ORG") and result and result[1].place is not None \
                 and result[1].place.kind == "city"
-            if result and (said or (result[1].type in ("PERSON", "ORG") and not result[1].curated_name)):
-                key = person_key(span_info[2]) if said else result[0].split(":", 1)[1]
+            # a "place" no gazetteer knows that is a name of a person in the article ("Yulia",
+            # "Buhari" tagged GPE) is that person
+            unplaced = result and result[1].type in ("GPE", "LOC") and result[1].place is None
+            if result and (said or unplaced or (result[1].type in ("PERSON", "ORG") and not result[1].curated_name)):
+                key = person_key(span_info[2]) if (said or unplaced) else result[0].split(":", 1)[1]
                 if len(key.split()) == 1 and key in full_names:
                     result = full_names[key]
+                elif unplaced and len(key.split()) == 1 and key in first_names:
+                    result = first_names[key]
             joined.append((span_info, result))
         return joined
 
