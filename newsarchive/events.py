@@ -27,6 +27,7 @@ from functools import lru_cache
 from .actors import load_actors
 from .dates import resolve_event_date
 from .ids import stable_id
+from .realis import SPECIFIC, RealisReader
 from .link import names_a_group
 from .datafiles import load as load_data
 
@@ -43,6 +44,12 @@ PARTICLES = ("away", "back", "out", "off")
 # (rapidfuzz ratio): the AFP copies reword little ("ISIS" -> "Daesh"), while two
 # different events of one story share far less.
 SAME_SENTENCE = 75
+REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
+                "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
+                "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
+                "occasion_nouns", "escalation_heads", "settled_preps")
+DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
+                       r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
 
 # ---- the lexicon --------------------------------------------------------------
@@ -81,7 +88,7 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners")
+             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners", *REALIS_LISTS)
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -103,6 +110,8 @@ NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "dobj", "pobj", "conj",
 
 def is_trigger(token, table: Lexicon) -> bool:
     """Whether the lexicon has the token as an event verb or noun (one test per token, no matcher)."""
+    if token.ent_type_ in ("DATE", "TIME"):
+        return False  # "in March 2011": a month, not a march
     lower = token.lower_
     if lower in table.forms:
         return True
@@ -179,6 +188,7 @@ class Event:
     fatalities: int | None = None
     sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
+    realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
     sentence_id: int = 0
     sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
     attributed_to: int | None = None
@@ -233,6 +243,10 @@ class EventExtractor:
         # the document's dates, found once: each event word looks up those of its sentence
         self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
         self.date_starts = [ent.start for ent in self.date_entities]
+        day_dates = {t.i for ent in self.date_entities if DAY_WORDS.search(ent.text) or (
+            (resolved := resolve_event_date(ent.text, self.published)) and resolved.precision == "day") for t in ent}
+        self.realis = RealisReader(self.table.words, self.table.nouns.keys() | self.table.verbs.keys(), day_dates)
+        self.statements: list[Event] = []
         body = article.text  # Span.text walks its tokens: slicing the body is cheaper
         for number, sent in enumerate(doc.sents):
             self.sentence = sent
@@ -248,7 +262,8 @@ class EventExtractor:
                 })
             triggers = words.within(words.triggers, sent)
             found = [e for e in (self._event(t, article.id) for t in triggers if is_trigger(t, self.table)) if e]
-            found = self._merge_nested(found)
+            told = [e for e in found if e.realis != SPECIFIC]
+            found = self._merge_nested([e for e in found if e.realis == SPECIFIC])
             self._fatalities(sent, words.within(words.numbers, sent), found)
             found = self._toll_to_antecedent(sent, found, events, number)
             speaker = next((s for s, *_ in said if s), None)
@@ -261,6 +276,13 @@ class EventExtractor:
                 self._place(event, sent)
                 event.sentence_number = number
                 events.append(event)
+            self._fatalities(sent, words.within(words.numbers, sent), [s for s in told if s.realis == "aggregate"],
+                             running=True)
+            for statement in (s for s in told if not s.said_little()):
+                statement.sentence_id, statement.sentence_number = sentence_id, number
+                statement.evidence = body[sent.start_char:sent.end_char].strip()
+                self._place(statement, sent)
+                self.statements.append(statement)
         return events, attributions
 
     def _toll_to_antecedent(self, sent, found: list[Event], earlier: list[Event], number: int) -> list[Event]:
@@ -333,34 +355,13 @@ class EventExtractor:
     # ---- triggers and roles -----------------------------------------------------
 
     def _event(self, trigger, article_id) -> Event | None:
-        if self._not_realis(trigger):
-            return None
         if trigger.pos_ == "NOUN" or trigger.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and trigger.lower_ in self.table.nouns:
-            return self._noun_event(trigger, article_id)
-        return self._verb_event(trigger, article_id)
-
-    def _not_realis(self, trigger) -> bool:
-        """Negated, hedged, conditional or only intended ("did not advance", "could fall", "If ISIS seizes",
-        "an offensive to capture")."""
-        words = self.table.words
-        token = trigger
-        for _ in range(3):
-            children = list(token.children)
-            if any(c.dep_ == "neg" for c in children):
-                return True
-            if any(c.dep_ == "aux" and c.lower_ in words["hedge_modals"] for c in children):
-                return True
-            clause = next((t for t in [token, *token.ancestors] if t.pos_ in ("VERB", "AUX")), token)
-            if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "since") for c in clause.children):
-                return True  # a condition, or a time reference ("since protests broke out in 2011")
-            if token.pos_ != "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in children):
-                if token.head == token or token.head.lemma_.lower() not in words["realis_heads"]:
-                    return True
-            if token.dep_ in ("xcomp", "conj") and token.head != token:
-                token = token.head
-                continue
-            break
-        return False
+            event = self._noun_event(trigger, article_id)
+        else:
+            event = self._verb_event(trigger, article_id)
+        if event is not None:
+            event.realis = self.realis.classify(trigger)
+        return event
 
     def _verb_event(self, verb, article_id) -> Event | None:
         lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())
@@ -377,6 +378,8 @@ class EventExtractor:
         entry, prep_object = self._verb_entry(lemma, verb, particle, obj)
         if entry is None or entry.get("attribution"):
             return None
+        if entry.get("requires_object_lemma") and self._points_back(obj):
+            return None  # "who carried out the attack": the attack already told, not a new one
         target = prep_object if prep_object is not None else obj
         if entry.get("inverted"):
             subject, target = prep_object, subject
@@ -389,8 +392,6 @@ class EventExtractor:
         sub_type, hinted = self._hinted_sub_type(entry, subject, target, verb)
         if entry.get("weak") and not hinted and not any(
                 a and self.entities[a]["type"] != "NORP" for a in (actor1, actor2)):
-            return None
-        if self._kills_cumulatively(verb):
             return None
         event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id)
         event.specific = hinted or bool(entry.get("requires_object_lemma"))
@@ -466,9 +467,7 @@ class EventExtractor:
             return None  # "including 11 suicide bombers": people, not an attack
         if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.ent_type_ == "DATE":
             return None  # "nine months of air strikes": a campaign, not one event
-        children = list(noun.children)
-        if any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such") for c in children) and not any(
-                c.dep_ in ("prep", "poss", "compound", "nmod", "nummod") for c in children):
+        if self._points_back(noun):
             return None  # "The attacks follow ...": points back to events told before
         words = self.table.words
         actor1 = actor2 = location = None
@@ -510,6 +509,13 @@ class EventExtractor:
                                  date_scope=verb)
         event.specific = specific
         return event
+
+    @staticmethod
+    def _points_back(noun) -> bool:
+        """"the attacks", "such raids": a bare definite event noun names events told before."""
+        children = list(noun.children)
+        return any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such") for c in children) and not any(
+            c.dep_ in ("prep", "poss", "compound", "nmod", "nummod") for c in children)
 
     def _noun_entry(self, noun) -> tuple[dict | None, bool]:
         entries = self.table.nouns.get(noun.lower_) or self.table.nouns.get(noun.lemma_.lower())
@@ -725,16 +731,19 @@ class EventExtractor:
                 parts.update(t.i for t in token.subtree)
         return parts
 
-    def _fatalities(self, sent, numerals: list, events: list[Event]) -> None:
+    def _fatalities(self, sent, numerals: list, events: list[Event], running: bool = False) -> None:
         """Deaths reported in the sentence, added to the event they belong to, with the split by side.
 
         "left 27 regime fighters and 26 jihadists dead" is 53, split 27 and 26; "at least
         119 people have died ..., among them 71 regime forces and 48 ISIS fighters" is 119,
         split 71 and 48 (numbers under "among", "including" are parts of the total
-        before them, not more deaths).
+        before them, not more deaths). running: the events are running totals, whose
+        cumulative counts are theirs.
         """
+        if not events:
+            return
         numbers = [n for n in (self._counted(token) for token in numerals) if n]
-        fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun)]
+        fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun, running)]
         if not fatal:
             return
         fatal_nouns = [noun for noun, _ in fatal]
@@ -768,8 +777,8 @@ class EventExtractor:
         noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
         return noun, value
 
-    def _is_fatal(self, noun) -> bool:
-        """Whether the counted noun is dead: argument of a fatal word, and no running total."""
+    def _is_fatal(self, noun, running: bool = False) -> bool:
+        """Whether the counted noun is dead: argument of a fatal word, and no running total (unless running)."""
         words = self.table.words
         token = noun
         while token.dep_ == "conj" and token.head != token:
@@ -787,11 +796,7 @@ class EventExtractor:
             return False
         if lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
             return False
-        return not self._cumulative(head, token)
-
-    def _kills_cumulatively(self, verb) -> bool:
-        """"10,000 members had been killed since the start of the campaign": a running total, no event."""
-        return verb.lemma_.lower() in self.table.words["fatal_words"] and self._cumulative(verb, verb)
+        return running or not self._cumulative(head, token)
 
     def _cumulative(self, verb, noun) -> bool:
         """A running total: "since" a year or the start of a war, "the conflict has killed", "in total"."""
@@ -803,6 +808,9 @@ class EventExtractor:
                 return True
         if any(c.dep_ in SUBJECTS and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):
             return True
+        if any(p.dep_ == "pobj" and p.lemma_.lower() in words["cumulative_subjects"] for c in verb.children
+               if c.dep_ == "prep" and c.lower_ in ("in", "during", "throughout") for p in c.children):
+            return True  # "200,000 people have died in the conflict"
         return any(t.lemma_.lower() in words["cumulative_words"] for t in noun.subtree)
 
     def _breakdown_of(self, noun, totals):
@@ -938,7 +946,8 @@ def article_events(article: ArticleEvents, entities: dict[str, dict]) -> dict[st
     here; the store turns them into entity ids once the corpus-wide merge has run.
     Every id is unique within the article by construction (its trigger, or its position).
     """
-    events, attribution_rows = EventExtractor(entities).article(article)
+    extractor = EventExtractor(entities)
+    events, attribution_rows = extractor.article(article)
     event_rows, fatality_rows = [], []
     for event in events:
         event_id = stable_id("event", article.id, event.sentence_id, event.trigger.i)
@@ -966,7 +975,16 @@ def article_events(article: ArticleEvents, entities: dict[str, dict]) -> dict[st
         for position, (entity_key, side, count) in enumerate(event.sides):
             fatality_rows.append({"id": stable_id("fatality", event_id, position), "event_id": event_id,
                                   "side_id": entity_key, "side": side, "count": count})
-    return {"events": event_rows, "event_fatalities": fatality_rows, "attributions": attribution_rows}
+    statement_rows = [{
+        "id": stable_id("statement", article.id, statement.sentence_id, statement.trigger.i),
+        "article_id": article.id, "sentence_id": statement.sentence_id, "realis": statement.realis,
+        "event_type": statement.event_type, "sub_event_type": statement.sub_event_type,
+        "actor1_id": statement.actor1, "actor2_id": statement.actor2, "location_id": statement.location,
+        "event_date": statement.date, "date_precision": statement.precision, "fatalities": statement.fatalities,
+        "trigger": statement.trigger.text, "evidence": statement.evidence,
+    } for statement in extractor.statements]
+    return {"events": event_rows, "event_fatalities": fatality_rows, "event_statements": statement_rows,
+            "attributions": attribution_rows}
 
 
 def cluster_events(event_rows: list[dict]) -> list[dict]:

@@ -107,6 +107,18 @@ SCHEMA: tuple[Table, ...] = (
         indexes=(("event_id",), ("side_id",)),
         not_null=frozenset({"event_id", "count"}),
     ),
+    # What an article tells of violence that is not one event (realis.py): running totals,
+    # habitual activity, denials, hypotheses, background. Analysts count totals here, not on the map.
+    Table(
+        "event_statements",
+        {"id": int, "article_id": int, "sentence_id": int, "realis": str, "event_type": str, "sub_event_type": str,
+         "actor1_id": int, "actor2_id": int, "location_id": int, "event_date": str, "date_precision": str,
+         "fatalities": int, "trigger": str, "evidence": str},
+        foreign_keys=(("article_id", "articles", "id"), ("sentence_id", "sentences", "id"),
+                      ("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
+        indexes=(("article_id",), ("realis",), ("actor1_id",), ("location_id",)),
+        not_null=frozenset({"article_id", "sentence_id", "realis", "event_type", "sub_event_type", "evidence"}),
+    ),
     Table(
         "attributions",
         {"id": int, "article_id": int, "sentence_id": int, "speaker_id": int, "speaker": str, "claim": str, "cue": str},
@@ -134,11 +146,12 @@ INTERNAL: tuple[Table, ...] = (
 )
 
 # Rows that belong to one article, deleted and inserted with it (children first).
-ARTICLE_TABLES = ("event_fatalities", "attributions", "events", "mentions", "sentences", "dateline_keys",
+ARTICLE_TABLES = ("event_fatalities", "attributions", "event_statements", "events", "mentions", "sentences", "dateline_keys",
                   "story_signatures", "articles")
 # Columns that hold entity ids; the per-article analysis holds entity keys there.
 ENTITY_COLUMNS = {"events": ("actor1_id", "actor2_id", "location_id", "sub_location_id", "attributed_to_id"),
-                  "event_fatalities": ("side_id",), "attributions": ("speaker_id",)}
+                  "event_fatalities": ("side_id",), "attributions": ("speaker_id",),
+                  "event_statements": ("actor1_id", "actor2_id", "location_id")}
 
 VIEWS = {
     # Places with coordinates, shaped for datasette-cluster-map: its popup column
@@ -509,7 +522,7 @@ class Archive:
         """
         try:
             rows = {table: [self._event_row(table, row) for row in analysis.events.get(table, ())]
-                    for table in ("events", "event_fatalities", "attributions")}
+                    for table in ("events", "event_fatalities", "event_statements", "attributions")}
         except KeyError as error:
             raise RowConflict(f"its events name an entity key the archive does not hold ({error})") from None
         self.execute("savepoint events")
@@ -520,6 +533,7 @@ class Archive:
                          (article_id,))
             self.execute("delete from events where article_id = ?", (article_id,))
             self.execute("delete from attributions where article_id = ?", (article_id,))
+            self.execute("delete from event_statements where article_id = ?", (article_id,))
             for table, table_rows in rows.items():
                 if table_rows:
                     marks = ",".join("?" * len(COLUMNS[table]))

@@ -225,8 +225,10 @@ def evaluate_events(db: Path, gold_path: Path = GOLD_EVENTS, entity_gold: Path =
         real[gold[g]["real_event"]].add(events[e]["cluster_id"])
     multi = [slug for slug in {item["real_event"] for item in gold}
              if len({item["file"] for item in gold if item["real_event"] == slug}) > 1]
+    statements = _statements_found(db, json.loads(gold_path.read_text(encoding="utf-8")).get("statements", []))
     return {
         "gold_events": len(gold),
+        "statements": statements,
         "archive_events": len(events),
         "precision": round(len(matches) / len(events), 3) if events else 0.0,
         "recall": round(len(matched_gold) / len(gold), 3),
@@ -241,6 +243,31 @@ def evaluate_events(db: Path, gold_path: Path = GOLD_EVENTS, entity_gold: Path =
                   for e, g in sorted(best.items(), key=lambda x: x[1]) for name in EVENT_FIELDS
                   if predicted(events[e], name) is not None and not agrees(events[e], gold[g], name)],
     }
+
+
+def _statements_found(db: Path, gold: list[dict]) -> dict:
+    """Gold statements (running totals, denials, hypotheses) found in event_statements with their
+    realis and running total, and none of them among the events."""
+    with sqlite3.connect(db) as connection:
+        connection.row_factory = sqlite3.Row
+        found = [dict(r) for r in connection.execute(
+            "select event_statements.realis, event_statements.fatalities, sentences.text as sentence, articles.file "
+            "from event_statements join sentences on sentences.id = event_statements.sentence_id "
+            "join articles on articles.id = event_statements.article_id")]
+        events = [dict(r) for r in connection.execute(
+            "select sentences.text as sentence, articles.file from events join sentences on sentences.id = events.sentence_id "
+            "join articles on articles.id = events.article_id")]
+    right, as_events = [], []
+    for item in gold:
+        evidence = squash(item["evidence"])
+        here = [r for r in found if r["file"] == item["file"] and evidence in squash(r["sentence"])]
+        if any(r["realis"] == item["realis"] and r["fatalities"] == item["fatalities"] for r in here) or (
+                item["fatalities"] is None and any(r["realis"] == item["realis"] for r in here)):
+            right.append(item["id"])
+        if any(e["file"] == item["file"] and evidence in squash(e["sentence"]) for e in events):
+            as_events.append(item["id"])
+    return {"gold": len(gold), "right": len(right), "as_events": as_events,
+            "missed": [item["id"] for item in gold if item["id"] not in right]}
 
 
 def main() -> None:
