@@ -276,6 +276,7 @@ class EventExtractor:
                 self._place(event, sent)
                 event.sentence_number = number
                 events.append(event)
+            self._place_to_antecedent(sent, events, number)
             self._fatalities(sent, words.within(words.numbers, sent), [s for s in told if s.realis == "aggregate"],
                              running=True)
             for statement in (s for s in told if not s.said_little()):
@@ -283,7 +284,37 @@ class EventExtractor:
                 statement.evidence = body[sent.start_char:sent.end_char].strip()
                 self._place(statement, sent)
                 self.statements.append(statement)
+        for event in events:
+            if event.location is None:
+                event.location = self._story_place(event.trigger.sent)
         return events, attributions
+
+    def _story_place(self, sent) -> int | None:
+        """Where an event with no place of its own happened: the country its sentence names when
+        that is not the story's ("In Turkey, the opposition met ..."), else the story's main place."""
+        focus_country = self.entities[self.focus].get("country_code") if self.focus else None
+        countries = [self.token_entity[t.i] for t in sent if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
+                     and self.entities[self.token_entity[t.i]].get("geo_precision") == "country"
+                     and t.dep_ == "pobj" and t.head.lower_ in ("in", "inside", "across", "throughout", "near", "at")]
+        other = [c for c in countries if self.entities[c].get("country_code") != focus_country]
+        return other[0] if other else self.focus
+
+    def _place_to_antecedent(self, sent, events: list[Event], number: int) -> None:
+        """"The strike in the town of Hawijah destroyed ...": a definite event noun that points back
+        gives its place to the event it names, told in the last few sentences without a place."""
+        for token in sent:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.table.nouns or not any(
+                    c.dep_ == "det" and c.lower_ in self.table.words["anaphoric_determiners"] for c in token.children) or any(
+                    c.dep_ in ("poss", "compound", "nmod", "nummod", "amod") for c in token.children):
+                continue
+            place = next((c for c in (self._place_in(self._pobj(p)) for p in token.children
+                                      if p.dep_ == "prep" and p.lower_ in ("in", "on", "near", "at")) if c), None)
+            if place is None:
+                continue
+            window = number - self.table.anaphora_sentences
+            antecedent = next((e for e in reversed(events) if e.sentence_number < number), None)
+            if antecedent is not None and antecedent.sentence_number >= window and antecedent.location is None:
+                antecedent.location = place
 
     def _toll_to_antecedent(self, sent, found: list[Event], earlier: list[Event], number: int) -> list[Event]:
         """A killing reported of an event already told ("A car bomb exploded in Kabul. Three people

@@ -225,3 +225,21 @@ def test_a_toll_told_of_an_event_already_reported_is_that_events_toll(tmp_path):
     tolls = {(row["trigger"], next(t for t in towns if t in row["evidence"])): row["fatalities"] for row in events}
     # each toll on the event it belongs to, and no killing of its own beside it
     assert tolls == {("bomb", "Helmand"): 4, ("stormed", "Kandahar"): 11, ("bomb", "Kabul"): 3}, events
+
+
+def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_says(tmp_path):
+    (tmp_path / "mosul.txt").write_text(
+        "Coalition strike hits bomb factory\n\n"
+        "MOSUL, Iraq, March 9, 2017 (AFP) - Iraqi forces fought Islamic State militants in western Mosul on Thursday, "
+        "officials said. The fighting in Mosul has lasted for weeks.\n\n"
+        "The U.S.-led coalition launched an air raid on Wednesday that destroyed a car bomb factory, officials said. "
+        "The strike in the town of Hawijah levelled the building.\n\n"
+        "Clashes between the army and the militants erupted again near the old bridge, a police officer said.\n\n"
+        "In Turkey, the opposition met with the U.N. envoy on Thursday, a spokesman said.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    places = {row["trigger"]: row["location"] for row in rows(
+        db, "select trigger, entities.name as location from events left join entities on entities.id = events.location_id")}
+    assert places["launched"] == "Hawijah"  # the next sentence's "the strike in the town of Hawijah"
+    assert places["Clashes"] == "Mosul"  # no place in its sentence: where the story is
+    assert places["met"] == "Turkey"  # "In Turkey": the sentence's own country
