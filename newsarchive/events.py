@@ -67,6 +67,7 @@ class Lexicon:
     speaker_pronouns: frozenset[str]
     sub_event_types: dict[str, str]  # sub-type -> event type
     anaphora_sentences: int  # how far back "the attack" may point
+    lead_sentences: int  # how far the lead event's date reaches
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +98,7 @@ def lexicon() -> Lexicon:
         side_words={side: frozenset(words) for side, words in data["side_words"].items()},
         platforms=data["platforms"],
         anaphora_sentences=int(data["anaphora_sentences"]),
+        lead_sentences=int(data["lead_sentences"]),
         speech_verbs=frozenset(cues["speech_verbs"]),
         speaker_pronouns=frozenset(cues["speaker_pronouns"]),
         sub_event_types={sub: event for event, subs in data["event_types"].items() for sub in subs},
@@ -287,7 +289,21 @@ class EventExtractor:
         for event in events:
             if event.location is None:
                 event.location = self._story_place(event.trigger.sent)
+        self._lead_dates(events)
         return events, attributions
+
+    def _lead_dates(self, events: list[Event]) -> None:
+        """A report's first paragraphs tell its lead event: an event told without a date of its own, at
+        the lead's place, before it or within a few sentences after it, is of the lead's day (its
+        date_text says so). The lead is the first dated event."""
+        lead = next((e for e in events if e.date), None)
+        if lead is None:
+            return
+        for event in events:
+            if event.date is None and event.location == lead.location and \
+                    event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
+                event.date, event.precision = lead.date, lead.precision
+                event.date_text = f"{lead.date_text} (the lead's date)"
 
     def _story_place(self, sent) -> int | None:
         """Where an event with no place of its own happened: the country its sentence names when
