@@ -57,7 +57,7 @@ def _stated(text: str, **options) -> tuple[datetime, str] | None:
     try:
         first, second = (dateutil_parser.parse(text, default=d, **options) for d in _DEFAULTS)
         first.utcoffset()  # an offset of 24 hours or more raises here
-    except (ValueError, OverflowError, TypeError):
+    except (ValueError, ArithmeticError, TypeError):  # dateutil's Decimal raises InvalidOperation on "1e9999"-like tokens
         return None
     if first.year != second.year or first.year not in YEARS:
         return None

@@ -28,7 +28,7 @@ from .actors import load_actors
 from .dates import resolve_event_date
 from .ids import stable_id
 from .realis import SPECIFIC, RealisReader
-from .link import names_a_group
+from .link import demonym_country, names_a_group
 from .datafiles import load as load_data
 
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE")
@@ -47,7 +47,8 @@ SAME_SENTENCE = 75
 REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
                 "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
                 "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
-                "occasion_nouns", "escalation_heads", "settled_preps")
+                "occasion_nouns", "escalation_heads", "settled_preps", "disputing_verbs", "claim_objects",
+                "claimable_types", "unidentified_attackers", "state_violence_types")
 DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
                        r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
@@ -191,6 +192,7 @@ class Event:
     sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
+    unnamed_actor: bool = False  # actor1 stands for "gunmen", "attackers": NULL unless a claim names them
     sentence_id: int = 0
     sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
     attributed_to: int | None = None
@@ -223,6 +225,10 @@ class EventExtractor:
         names = [row["name"] for row in entities.values() if row["type"] == "PERSON"]
         names += [actor.name for actor in load_actors() if actor.type == "PERSON"]
         surnames = sorted({re.escape(re.split(r"[\s-]+", name)[-1].lower()) for name in names if len(name.split()) > 1})
+        self.state_forces: dict[str, list[str]] = defaultdict(list)  # country -> its curated state forces' keys
+        for actor in load_actors():
+            if actor.kind in self.table.words["state_kinds"] and actor.country:
+                self.state_forces[actor.country].append(f"actor:{actor.name}")
         self.pro_state = re.compile(r"\bpro\s*-\s*(" + "|".join(["regime", "government", *surnames]) + r")\b")
 
     # ---- one article ------------------------------------------------------------
@@ -290,7 +296,45 @@ class EventExtractor:
             if event.location is None:
                 event.location = self._story_place(event.trigger.sent)
         self._lead_dates(events)
+        for event in events:
+            if event.unnamed_actor:
+                event.actor1 = None
+        self._claimed(doc, events)
         return events, attributions
+
+    def _claimed(self, doc, events: list[Event]) -> None:
+        """"Islamic State claimed responsibility for the attack": the claimant is the perpetrator of
+        the attack it claims (the events at the claimed attack's place that name no actor1), unless
+        the claim is denied, hedged or disputed ("the FBI has disputed the claim")."""
+        words = self.table.words
+        if any(t.lemma_.lower() in words["disputing_verbs"] and any(c.lemma_.lower() == "claim" for c in t.subtree)
+               for t in doc if t.pos_ == "VERB"):
+            return
+        for verb in (t for t in doc if t.lemma_.lower() == "claim" and t.pos_ == "VERB"):
+            if self.realis.classify(verb) != SPECIFIC:
+                continue  # "No group immediately claimed responsibility", "could claim"
+            children = list(verb.children)
+            passive = any(c.dep_ in ("auxpass", "agent") for c in children)
+            if passive:
+                claimant = self._actor(self._pobj(next((c for c in children if c.dep_ == "agent"), None)), own_only=True)
+                claimed = next((c for c in children if c.dep_ == "nsubjpass"), None)
+            else:
+                subject = next((c for c in children if c.dep_ in SUBJECTS), None)
+                claimant = self._actor(subject, own_only=True) if subject is not None else None
+                claimed = next((c for c in children if c.dep_ == "dobj"), None)
+                if claimed is not None and claimed.lemma_.lower() in words["claim_objects"]:
+                    claimed = next((self._pobj(c) for c in children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            if claimant is None or any(c.dep_ == "det" and c.lower_ == "no" for c in claimant_tokens(verb)):
+                continue
+            if self.entities[claimant].get("kind") in words["state_kinds"]:
+                continue  # a government "claims" what it says it did: no claim of responsibility
+            place = self._place_in(claimed)
+            lead = next((e for e in events if e.location is not None), None)
+            place = place or (lead.location if lead else None)
+            for event in events:
+                if event.actor1 is None and event.location == place and event.actor2 != claimant and \
+                        event.event_type in words["claimable_types"]:
+                    event.actor1 = claimant
 
     def _lead_dates(self, events: list[Event]) -> None:
         """A report's first paragraphs tell its lead event: an event told without a date of its own, at
@@ -442,6 +486,9 @@ class EventExtractor:
             return None
         event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id)
         event.specific = hinted or bool(entry.get("requires_object_lemma"))
+        if subject is not None and subject.lemma_.lower() in self.table.words["unidentified_attackers"] \
+                and event.actor1 == self.armed_actor and not self._names_group(subject):
+            event.unnamed_actor = True  # "gunmen stormed ...": typed as an armed side, but nobody named them
         return event
 
     def _verb_entry(self, lemma, verb, particle, obj):
@@ -523,6 +570,8 @@ class EventExtractor:
         actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
                                  and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
                                  and not c.lower_.startswith("anti")), None)
+        if actor1 is None and entry["event_type"] in words["state_violence_types"]:
+            actor1 = self._country_forces(noun)  # "U.S. airstrikes", "Saudi-led air raids"
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
         # The verb a noun hangs from may carry the noun's date ("began its assault ... on May 30",
         # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.
@@ -641,6 +690,10 @@ class EventExtractor:
                 return entity
         if self.state_actor and self._names_state_forces(token):
             return self.state_actor  # "the Assad army": the army, not the man
+        if token.lemma_.lower() in self.table.platforms:
+            country = self._country_forces(token)  # "Israeli warplanes", "U.S. drones"
+            if country is not None:
+                return country
         if self.armed_actor and token.lemma_.lower() in self.table.side_words["combatant"] and not own_only:
             return self.armed_actor  # "the jihadists' capture of Palmyra" in a story about one armed group
         for candidate, entity in beside:
@@ -654,6 +707,31 @@ class EventExtractor:
             if candidate.i not in skip and entity is not None and self._is_named_actor(entity) and not candidate.lower_.startswith("anti"):
                 return entity
         return None
+
+    def _country_forces(self, token) -> int | None:
+        """The state whose forces the words name ("U.S. airstrikes", "Israeli warplanes", "Saudi-led
+        raids"): its curated state forces when the article names them, else the country itself."""
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        modifiers += [g for c in modifiers if c.lower_ in ("led", "backed") for g in c.children
+                      if g.dep_ in ("compound", "npadvmod", "amod", "nmod")]
+        for modifier in modifiers:
+            key = self.token_entity.get(modifier.i)
+            if key is not None and self.entities[key]["type"] == "GPE" and self.entities[key].get("geo_precision") == "country":
+                code = self.entities[key].get("country_code")
+            else:
+                code = demonym_country(modifier.text)
+            if not code:
+                continue
+            forces = [k for k in self.state_forces.get(code, ()) if k in self.entities]
+            if forces:
+                return forces[0]
+            if f"place:country:{code}" in self.entities:
+                return f"place:country:{code}"
+        return None
+
+    def _names_group(self, token) -> bool:
+        """Whether the words name the group ("Shabab gunmen", "IS attackers")."""
+        return any(t.i in self.token_entity and self._is_named_actor(self.token_entity[t.i]) for t in token.subtree)
 
     def _names_state_forces(self, token) -> bool:
         """"regime helicopters", "government troops", "soldiers", "pro-Assad warplanes", "pro-regime forces"."""
@@ -944,6 +1022,11 @@ class EventExtractor:
             if entity_id is not None and self._is_named_actor(entity_id):
                 return entity_id
         return None
+
+
+def claimant_tokens(verb) -> list:
+    """The words of the claim's subject ("No group" has "no")."""
+    return [t for c in verb.children if c.dep_ in SUBJECTS for t in c.subtree]
 
 
 def _number(token) -> int | None:

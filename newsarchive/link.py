@@ -91,6 +91,11 @@ def _country_names() -> frozenset[str]:
     return frozenset(name.lower() for c in countries.values() for name in [c.get("name", ""), *(c.get("aliases") or [])] if name)
 
 
+def demonym_country(word: str) -> str | None:
+    """The country a people's adjective names ("Israeli" -> IL), from countries.yml."""
+    return ArticleLinker._demonyms().get(word.lower())
+
+
 def person_key(name: str) -> str:
     """Normalised name: ASCII, lower case, no particles ("al-", "el"), transliteration variants unified."""
     table = rules()
@@ -494,11 +499,15 @@ def _blocking_keys(ordered: str) -> tuple[str, str]:
 
 
 def canonical_name(surface: Counter, entity_type: str) -> str:
-    """The name to show: for people the fullest form, otherwise the most used one."""
+    """The name to show: for people the fullest form, otherwise the most used one; a dateline's
+    capitals ("MOGADISHU") only when the name is never written otherwise."""
+    cased = {name.lower() for name in surface if not name.isupper()}
+
     def rank(name: str):
         words = len(name.split())
+        shouted = name.isupper() and name.lower() in cased
         if entity_type == "PERSON":
-            return (-words, -surface[name], name)
-        return (-surface[name], -words, name)
+            return (shouted, -words, -surface[name], name)
+        return (shouted, -surface[name], -words, name)
 
     return min(surface, key=rank)

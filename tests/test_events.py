@@ -250,3 +250,20 @@ def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_
     assert places["launched"] == "Hawijah"  # the next sentence's "the strike in the town of Hawijah"
     assert places["Clashes"] == "Mosul"  # no place in its sentence: where the story is
     assert places["met"] == "Turkey"  # "In Turkey": the sentence's own country
+
+
+def test_who_did_it_is_who_claimed_it_and_unnamed_gunmen_stay_unnamed(tmp_path):
+    (tmp_path / "claims.txt").write_text(
+        "Bombing at checkpoint\n\n"
+        "MOGADISHU, Somalia, Jan. 22, 2016 (AP) - A suicide car bomb exploded at a checkpoint in Mogadishu on Thursday, "
+        "killing five soldiers, police said. Al-Shabab claimed responsibility for the attack in a statement.\n\n"
+        "Separately, gunmen opened fire on a bus in Kismayo on Friday, killing two passengers, police said.\n\n"
+        "U.S. airstrikes hit an al-Shabab training camp near Baidoa on Saturday, officials said.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    found = rows(db, "select trigger, a1.name as actor1, place.name as location from events "
+                     "left join entities a1 on a1.id = events.actor1_id left join entities place on place.id = events.location_id")
+    by_place = {row["location"]: row for row in found}
+    assert by_place["Mogadishu"]["actor1"] == "al-Shabaab"  # named by its claim, two sentences on
+    assert by_place["Kismayo"]["actor1"] is None  # "gunmen": nobody named them, nobody claimed it
+    assert by_place["Baidoa"]["actor1"] == "United States", found  # "U.S. airstrikes"
