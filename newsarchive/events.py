@@ -48,7 +48,8 @@ REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "h
                 "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
                 "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
                 "occasion_nouns", "escalation_heads", "settled_preps", "disputing_verbs", "claim_objects",
-                "claimable_types", "unidentified_attackers", "state_violence_types")
+                "claimable_types", "unidentified_attackers", "state_violence_types", "generic_violence",
+                "specific_remote_violence")
 DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
                        r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
@@ -300,6 +301,7 @@ class EventExtractor:
             if event.unnamed_actor:
                 event.actor1 = None
         self._claimed(doc, events)
+        self._generic_to_specific(events)
         return events, attributions
 
     def _claimed(self, doc, events: list[Event]) -> None:
@@ -335,6 +337,21 @@ class EventExtractor:
                 if event.actor1 is None and event.location == place and event.actor2 != claimant and \
                         event.event_type in words["claimable_types"]:
                     event.actor1 = claimant
+
+    def _generic_to_specific(self, events: list[Event]) -> None:
+        """"A suicide bomber struck a checkpoint in Mogadishu on Thursday ... Five soldiers were killed":
+        a generic word for violence ("killed", "attack", "blast") told of the same place and day as
+        one specific kind of remote violence in the article is that event, and has its type."""
+        words = self.table.words
+        specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date and e.location]
+        for event in events:
+            if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
+                    words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
+                continue
+            kinds = {(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
+                     and e.date == event.date and e.sub_event_type != event.sub_event_type}
+            if len(kinds) == 1:
+                event.event_type, event.sub_event_type = kinds.pop()
 
     def _lead_dates(self, events: list[Event]) -> None:
         """A report's first paragraphs tell its lead event: an event told without a date of its own, at

@@ -267,3 +267,16 @@ def test_who_did_it_is_who_claimed_it_and_unnamed_gunmen_stay_unnamed(tmp_path):
     assert by_place["Mogadishu"]["actor1"] == "al-Shabaab"  # named by its claim, two sentences on
     assert by_place["Kismayo"]["actor1"] is None  # "gunmen": nobody named them, nobody claimed it
     assert by_place["Baidoa"]["actor1"] == "United States", found  # "U.S. airstrikes"
+
+
+def test_a_generic_word_for_violence_takes_the_kind_its_place_and_day_were_told(tmp_path):
+    (tmp_path / "checkpoint.txt").write_text(
+        "Suicide bombing at checkpoint\n"
+        "Published: 2016-01-22T10:00:00Z\n\n"
+        "BAGHDAD (AP) - A suicide bomber blew himself up at a police checkpoint in Baghdad "
+        "on Thursday, police said.\n\n"
+        "Five policemen were killed, a hospital official said.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    killed = [row for row in rows(db, "select * from events") if "Five policemen" in row["evidence"]]
+    assert killed and all(row["sub_event_type"] == "Suicide bomb" for row in killed), killed
