@@ -1140,8 +1140,10 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
     Each row also carries its article's story_id and outlet. Two reports are one event
     when they are the same sentence in copies of one story (the AFP report run by two
     outlets), or when they agree on what (sub-type), who (actor1), where (location) and
-    the day, all stated. Both tests are blocked (by story and type; by the facts), so
-    the work grows with the corpus, not with its square. A cluster's id is its smallest
+    the day, all stated, or when reports of different stories tell the same type of event at
+    the same place on the same day, with no two different first actors. Every test is
+    blocked (by story and type; by the facts; by type, place and day), so the work grows
+    with the corpus, not with its square. A cluster's id is its smallest
     event id, so it stays while that report stays.
     """
     from rapidfuzz import fuzz, process
@@ -1178,6 +1180,22 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
     for rows in by_facts.values():
         for other in rows[1:]:
             join(rows[0]["id"], other["id"])
+
+    # Reports by other outlets, in their own words: the same kind of event at the same town on the
+    # same day, their first actors not at odds ("a suicide bombing in Jableh on Monday").
+    by_day = defaultdict(list)
+    for row in event_rows:
+        if row["location_id"] and row["event_date"] and row["date_precision"] == "day":
+            by_day[(row["event_type"], row["location_id"], row["event_date"])].append(row)
+    for rows in by_day.values():
+        actors = {row["id"]: {row["actor1_id"]} - {None} for row in rows}  # a group's named first actors
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                ra, rb = root(a["id"]), root(b["id"])
+                joined = actors.get(ra, set()) | actors.get(rb, set())
+                if a["story_id"] != b["story_id"] and ra != rb and len(joined) <= 1:
+                    join(ra, rb)
+                    actors[root(ra)] = joined
 
     members = defaultdict(list)
     for row in event_rows:

@@ -618,8 +618,8 @@ class Archive:
     def _cluster_events(self) -> None:
         """Re-cluster the events that changed, with every event that could share a cluster with them.
 
-        Clusters are the connected groups of two relations, each within a block: same story
-        and type, or same sub-type, actor, place and day. So the events to look at are the
+        Clusters are the connected groups of three relations, each within a block: same story
+        and type; same sub-type, actor, place and day; same type, place and day. So the events to look at are the
         new ones, those of articles whose story changed and of clusters that lost an event,
         and, repeatedly, every event sharing a block or a cluster with one of those.
         """
@@ -676,6 +676,11 @@ class Archive:
             for fact in sorted(facts):
                 rows += self._event_rows("events.sub_event_type = ? and events.actor1_id = ? and events.location_id = ? "
                                          "and events.event_date = ? and events.date_precision = 'day'", list(fact))
+            days = {(row["event_type"], row["location_id"], row["event_date"]) for row in fresh
+                    if row["location_id"] and row["event_date"] and row["date_precision"] == "day"}
+            for day in sorted(days):
+                rows += self._event_rows("events.event_type = ? and events.location_id = ? and events.event_date = ? "
+                                         "and events.date_precision = 'day'", list(day))
             rows = [row for row in rows if row["id"] not in scope]
         return list(scope.values())
 

@@ -280,3 +280,20 @@ def test_a_generic_word_for_violence_takes_the_kind_its_place_and_day_were_told(
     build([tmp_path], db, workers=1)
     killed = [row for row in rows(db, "select * from events") if "Five policemen" in row["evidence"]]
     assert killed and all(row["sub_event_type"] == "Suicide bomb" for row in killed), killed
+
+
+def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
+    from newsarchive.events import cluster_events
+
+    def report(event_id, story, actor1, evidence):
+        return {"id": event_id, "article_id": event_id, "story_id": story, "outlet": f"outlet-{story}",
+                "event_type": "Explosions/Remote violence", "sub_event_type": "Suicide bomb", "actor1_id": actor1,
+                "actor2_id": None, "location_id": 7, "event_date": "2016-05-23", "date_precision": "day",
+                "fatalities": None, "latitude": 35.4, "longitude": 35.9, "evidence": evidence}
+
+    rows = [report(1, 10, 5, "Suicide bombers struck the bus station in Jableh on Monday."),
+            report(2, 20, None, "Seven explosions rocked the coastal city of Jableh."),
+            report(3, 30, 6, "Another group's bombing in Jableh the same day, its own attack.")]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"]  # other outlets' words, same town and day
+    assert rows[2]["cluster_id"] != rows[0]["cluster_id"]  # two different first actors: two events
