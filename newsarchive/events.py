@@ -49,7 +49,7 @@ REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "h
                 "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
                 "occasion_nouns", "escalation_heads", "settled_preps", "disputing_verbs", "claim_objects",
                 "claimable_types", "unidentified_attackers", "state_violence_types", "generic_violence",
-                "specific_remote_violence")
+                "specific_remote_violence", "reflexive_pronouns")
 DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
                        r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
@@ -190,6 +190,7 @@ class Event:
     precision: str | None = None
     date_text: str | None = None
     fatalities: int | None = None
+    injured: int | None = None
     sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
@@ -424,6 +425,7 @@ class EventExtractor:
         if antecedent is None:
             return found
         antecedent.fatalities, antecedent.sides = killing.fatalities, killing.sides
+        antecedent.injured = antecedent.injured or killing.injured
         antecedent.take_date(killing)
         return [e for e in found if e is not killing and not self._same_noun(e, pointing)]
 
@@ -486,6 +488,8 @@ class EventExtractor:
         entry, prep_object = self._verb_entry(lemma, verb, particle, obj)
         if entry is None or entry.get("attribution"):
             return None
+        if obj is not None and obj.lower_ in self.table.words["reflexive_pronouns"] and lemma in self.table.words["fatal_words"]:
+            return None  # "the gunman killed himself": his own death is no event (and no toll)
         if entry.get("requires_object_lemma") and self._points_back(obj):
             return None  # "who carried out the attack": the attack already told, not a new one
         target = prep_object if prep_object is not None else obj
@@ -886,6 +890,11 @@ class EventExtractor:
             return
         numbers = [n for n in (self._counted(token) for token in numerals) if n]
         fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun, running)]
+        hurt = [(noun, value) for noun, value in numbers if (noun, value) not in fatal and self._is_injured(noun)]
+        if hurt:
+            event = self._event_for_casualties(events, hurt[0][0]) or (events[0] if len(events) == 1 else None)
+            if event is not None:
+                event.injured = (event.injured or 0) + sum(value for _, value in hurt)
         if not fatal:
             return
         fatal_nouns = [noun for noun, _ in fatal]
@@ -919,9 +928,20 @@ class EventExtractor:
         noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
         return noun, value
 
+    def _is_injured(self, noun) -> bool:
+        """Whether the counted noun is hurt, not dead: "35 wounded", "five injured", "wounding 20"."""
+        injury = self.table.words["injury_words"]
+        own = {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl")} | {
+            c.lower_ for c in noun.children if c.dep_ in ("amod", "acl")}
+        return bool(own & injury) or noun.head.lemma_.lower() in injury or noun.head.lower_ in injury
+
     def _is_fatal(self, noun, running: bool = False) -> bool:
         """Whether the counted noun is dead: argument of a fatal word, and no running total (unless running)."""
         words = self.table.words
+        own = {c.lower_ for c in noun.children if c.dep_ in ("amod", "acl")} | {
+            c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl")}
+        if own & words["injury_words"] and not own & words["fatal_words"]:
+            return False  # "Three people were killed and five injured": the five are hurt
         token = noun
         while token.dep_ == "conj" and token.head != token:
             token = token.head
@@ -1113,6 +1133,7 @@ def article_events(article: ArticleEvents, entities: dict[str, dict]) -> dict[st
             "date_precision": event.precision,
             "date_text": event.date_text,
             "fatalities": event.fatalities,
+            "injured": event.injured,
             "latitude": place.get("latitude") if place else None,
             "longitude": place.get("longitude") if place else None,
             "trigger": event.trigger.text,

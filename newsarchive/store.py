@@ -90,7 +90,7 @@ SCHEMA: tuple[Table, ...] = (
         "events",
         {"id": int, "article_id": int, "sentence_id": int, "event_type": str, "sub_event_type": str,
          "actor1_id": int, "actor2_id": int, "location_id": int, "sub_location_id": int, "event_date": str,
-         "date_precision": str, "date_text": str, "fatalities": int, "latitude": float, "longitude": float,
+         "date_precision": str, "date_text": str, "fatalities": int, "injured": int, "latitude": float, "longitude": float,
          "trigger": str, "attributed_to_id": int, "cluster_id": int, "evidence": str},
         foreign_keys=(("article_id", "articles", "id"), ("sentence_id", "sentences", "id"),
                       ("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"),

@@ -297,3 +297,19 @@ def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     cluster_events(rows)
     assert rows[0]["cluster_id"] == rows[1]["cluster_id"]  # other outlets' words, same town and day
     assert rows[2]["cluster_id"] != rows[0]["cluster_id"]  # two different first actors: two events
+
+
+def test_the_wounded_are_counted_apart_from_the_dead(tmp_path):
+    (tmp_path / "blasts.txt").write_text(
+        "Blasts in the capital\n"
+        "Published: 2016-01-22T10:00:00Z\n\n"
+        "KABUL (AP) - A car bomb exploded near a market in Kabul on Thursday. Three people were killed and five "
+        "injured in the blast, police said.\n\n"
+        "Gunmen attacked a checkpoint in Kandahar on Friday, leaving 11 dead and 35 wounded, officials said. "
+        "One gunman later killed himself, police said.\n",
+        encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    tolls = {row["trigger"]: (row["fatalities"], row["injured"]) for row in rows(db, "select * from events")}
+    assert tolls["bomb"] == (3, 5) and tolls["attacked"] == (11, 35), tolls
+    assert "killed" not in tolls  # an attacker's own death is no event
