@@ -111,9 +111,9 @@ SCHEMA: tuple[Table, ...] = (
     # habitual activity, denials, hypotheses, background. Analysts count totals here, not on the map.
     Table(
         "event_statements",
-        {"id": int, "article_id": int, "sentence_id": int, "realis": str, "event_type": str, "sub_event_type": str,
-         "actor1_id": int, "actor2_id": int, "location_id": int, "event_date": str, "date_precision": str,
-         "fatalities": int, "trigger": str, "evidence": str},
+        {"id": int, "article_id": int, "sentence_id": int, "realis": str, "trigger": str, "evidence": str,
+         "event_type": str, "sub_event_type": str, "actor1_id": int, "actor2_id": int, "location_id": int,
+         "event_date": str, "date_precision": str, "fatalities": int},
         foreign_keys=(("article_id", "articles", "id"), ("sentence_id", "sentences", "id"),
                       ("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
         indexes=(("article_id",), ("realis",), ("actor1_id",), ("location_id",)),
