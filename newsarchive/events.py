@@ -344,7 +344,8 @@ class EventExtractor:
         a generic word for violence ("killed", "attack", "blast") told of the same place and day as
         one specific kind of remote violence in the article is that event, and has its type."""
         words = self.table.words
-        specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date and e.location]
+        specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date
+                    and e.precision == "day" and e.location]
         for event in events:
             if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
                     words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
