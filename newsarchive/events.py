@@ -37,6 +37,7 @@ SUBJECTS = ("nsubj", "csubj")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 PRO_NAME = re.compile(r"\bpro\s*-\s*([A-Z][\w’']+)")
 # Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
 PARTICLES = ("away", "back", "out", "off")
@@ -49,7 +50,7 @@ REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "h
                 "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
                 "occasion_nouns", "escalation_heads", "settled_preps", "disputing_verbs", "claim_objects",
                 "claimable_types", "unidentified_attackers", "state_violence_types", "generic_violence",
-                "specific_remote_violence", "reflexive_pronouns")
+                "specific_remote_violence", "reflexive_pronouns", "killing_verbs")
 DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
                        r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
@@ -906,7 +907,16 @@ class EventExtractor:
                 parts[whole.i].append((noun, value))
             elif noun in fatal_nouns:
                 totals.append((noun, value))
-        event = self._event_for_casualties(events, totals[0][0]) if totals else None
+        if not totals:
+            return
+        # Numbers conjoined under one fatal word are sides of one toll and add up ("left 27
+        # regime fighters and 26 jihadists dead"); a sentence that gives the toll twice
+        # ("Blast kills six ... A bomb blast killed six people") gives it once: the largest.
+        groups = defaultdict(list)
+        for noun, value in totals:
+            groups[_toll_head(noun)].append((noun, value))
+        totals = max(groups.values(), key=lambda group: sum(value for _, value in group))
+        event = self._event_for_casualties(events, totals[0][0])
         if event is None:
             return
         sides = totals if len(totals) > 1 else parts.get(totals[0][0].i, [])
@@ -921,8 +931,8 @@ class EventExtractor:
         """(counted noun, value) for a number that counts people or things ("27 fighters", "119"), else None."""
         if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
             return None
-        if token.dep_ == "quantmod" and token.head.like_num:
-            return None  # "20" in "20 to 30"
+        if token.dep_ in ("quantmod", "compound") and token.head.like_num:
+            return None  # "20" in "20 to 30", "Sixty" in "Sixty-seven"
         value = _number(token)
         if value is None or (1900 <= value <= 2100 and token.ent_type_ != "CARDINAL"):
             return None
@@ -957,6 +967,8 @@ class EventExtractor:
             head = verb
         if not lemmas & words["fatal_words"]:
             return False
+        if token.dep_ == "nsubj" and head.lemma_.lower() in words["killing_verbs"]:
+            return False  # "Four suicide bombers killed six people": the four are the killers
         if lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
             return False
         return running or not self._cumulative(head, token)
@@ -1062,6 +1074,14 @@ class EventExtractor:
         return None
 
 
+def _toll_head(noun) -> int:
+    """The word a counted noun's toll hangs from, past conjuncts ("27 fighters and 26 jihadists")."""
+    token = noun
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token.head.i
+
+
 def claimant_tokens(verb) -> list:
     """The words of the claim's subject ("No group" has "no")."""
     return [t for c in verb.children if c.dep_ in SUBJECTS for t in c.subtree]
@@ -1069,7 +1089,10 @@ def claimant_tokens(verb) -> list:
 
 def _number(token) -> int | None:
     text = token.text.replace(",", "")
-    return int(text) if text.isdigit() else NUMBER_WORDS.get(token.lower_)
+    value = int(text) if text.isdigit() else NUMBER_WORDS.get(token.lower_)
+    if value is not None and value < 10:  # "Sixty-seven": the tens are a compound before it
+        value += sum(TENS.get(c.lower_, 0) for c in token.children if c.dep_ == "compound" and c.i < token.i)
+    return value
 
 
 def _phrase(token) -> str:

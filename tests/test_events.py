@@ -313,3 +313,21 @@ def test_the_wounded_are_counted_apart_from_the_dead(tmp_path):
     tolls = {row["trigger"]: (row["fatalities"], row["injured"]) for row in rows(db, "select * from events")}
     assert tolls["bomb"] == (3, 5) and tolls["attacked"] == (11, 35), tolls
     assert "killed" not in tolls  # an attacker's own death is no event
+
+
+def test_tolls_count_the_dead_once_and_not_their_killers(tmp_path):
+    (tmp_path / "tolls.txt").write_text(
+        "Attacks in the north\n"
+        "Published: 2016-06-28T10:00:00Z\n\n"
+        "BEIRUT (Reuters) - Four suicide bombers killed six people in Baalbek on Monday, "
+        "security sources said.\n\n"
+        "Sixty-seven people were killed when gunmen stormed a mall in Nairobi on Saturday, police said.\n\n"
+        "Blast kills five in Homs A bomb blast killed five people in Homs on Sunday, state TV said.\n",
+        encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    tolls = {place: toll for place, toll in (
+        (row["place"], row["fatalities"]) for row in rows(
+            db, "select entities.name as place, fatalities from events join entities on entities.id = events.location_id "
+                "where fatalities is not null"))}
+    assert tolls == {"Baalbek": 6, "Nairobi": 67, "Homs": 5}, tolls  # not 10, not 7, not 10
