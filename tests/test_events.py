@@ -229,17 +229,23 @@ def test_a_toll_told_of_an_event_already_reported_is_that_events_toll(tmp_path):
     assert tolls == {("bomb", "Helmand"): 4, ("stormed", "Kandahar"): 11, ("bomb", "Kabul"): 3}, events
 
 
+def built(folder: Path, name: str, text: str) -> Path:
+    """An archive built from one article written for the test."""
+    (folder / name).write_text(text, encoding="utf-8")
+    db = folder / "archive.db"
+    build([folder], db, workers=1)
+    return db
+
+
 def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_says(tmp_path):
-    (tmp_path / "mosul.txt").write_text(
+    db = built(tmp_path, "mosul.txt", (
         "Coalition strike hits bomb factory\n\n"
         "MOSUL, Iraq, March 9, 2017 (AFP) - Iraqi forces fought Islamic State militants in western Mosul on Thursday, "
         "officials said. The fighting in Mosul has lasted for weeks.\n\n"
         "The U.S.-led coalition launched an air raid on Wednesday that destroyed a car bomb factory, officials said. "
         "The strike in the town of Hawijah levelled the building.\n\n"
         "Clashes between the army and the militants erupted again near the old bridge, a police officer said.\n\n"
-        "In Turkey, the opposition met with the U.N. envoy on Thursday, a spokesman said.\n", encoding="utf-8")
-    db = tmp_path / "archive.db"
-    build([tmp_path], db, workers=1)
+        "In Turkey, the opposition met with the U.N. envoy on Thursday, a spokesman said.\n"))
     found = rows(db, "select trigger, event_date, date_text, entities.name as location from events "
                      "left join entities on entities.id = events.location_id")
     places = {row["trigger"]: row["location"] for row in found}
@@ -253,14 +259,12 @@ def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_
 
 
 def test_who_did_it_is_who_claimed_it_and_unnamed_gunmen_stay_unnamed(tmp_path):
-    (tmp_path / "claims.txt").write_text(
+    db = built(tmp_path, "claims.txt", (
         "Bombing at checkpoint\n\n"
         "MOGADISHU, Somalia, Jan. 22, 2016 (AP) - A suicide car bomb exploded at a checkpoint in Mogadishu on Thursday, "
         "killing five soldiers, police said. Al-Shabab claimed responsibility for the attack in a statement.\n\n"
         "Separately, gunmen opened fire on a bus in Kismayo on Friday, killing two passengers, police said.\n\n"
-        "U.S. airstrikes hit an al-Shabab training camp near Baidoa on Saturday, officials said.\n", encoding="utf-8")
-    db = tmp_path / "archive.db"
-    build([tmp_path], db, workers=1)
+        "U.S. airstrikes hit an al-Shabab training camp near Baidoa on Saturday, officials said.\n"))
     found = rows(db, "select trigger, a1.name as actor1, place.name as location from events "
                      "left join entities a1 on a1.id = events.actor1_id left join entities place on place.id = events.location_id")
     by_place = {row["location"]: row for row in found}
@@ -270,14 +274,12 @@ def test_who_did_it_is_who_claimed_it_and_unnamed_gunmen_stay_unnamed(tmp_path):
 
 
 def test_a_generic_word_for_violence_takes_the_kind_its_place_and_day_were_told(tmp_path):
-    (tmp_path / "checkpoint.txt").write_text(
+    db = built(tmp_path, "checkpoint.txt", (
         "Suicide bombing at checkpoint\n"
         "Published: 2016-01-22T10:00:00Z\n\n"
         "BAGHDAD (AP) - A suicide bomber blew himself up at a police checkpoint in Baghdad "
         "on Thursday, police said.\n\n"
-        "Five policemen were killed, a hospital official said.\n", encoding="utf-8")
-    db = tmp_path / "archive.db"
-    build([tmp_path], db, workers=1)
+        "Five policemen were killed, a hospital official said.\n"))
     killed = [row for row in rows(db, "select * from events") if "Five policemen" in row["evidence"]]
     assert killed and all(row["sub_event_type"] == "Suicide bomb" for row in killed), killed
 
@@ -300,32 +302,26 @@ def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
 
 
 def test_the_wounded_are_counted_apart_from_the_dead(tmp_path):
-    (tmp_path / "blasts.txt").write_text(
+    db = built(tmp_path, "blasts.txt", (
         "Blasts in the capital\n"
         "Published: 2016-01-22T10:00:00Z\n\n"
         "KABUL (AP) - A car bomb exploded near a market in Kabul on Thursday. Three people were killed and five "
         "injured in the blast, police said.\n\n"
         "Gunmen attacked a checkpoint in Kandahar on Friday, leaving 11 dead and 35 wounded, officials said. "
-        "One gunman later killed himself, police said.\n",
-        encoding="utf-8")
-    db = tmp_path / "archive.db"
-    build([tmp_path], db, workers=1)
+        "One gunman later killed himself, police said.\n"))
     tolls = {row["trigger"]: (row["fatalities"], row["injured"]) for row in rows(db, "select * from events")}
     assert tolls["bomb"] == (3, 5) and tolls["attacked"] == (11, 35), tolls
     assert "killed" not in tolls  # an attacker's own death is no event
 
 
 def test_tolls_count_the_dead_once_and_not_their_killers(tmp_path):
-    (tmp_path / "tolls.txt").write_text(
+    db = built(tmp_path, "tolls.txt", (
         "Attacks in the north\n"
         "Published: 2016-06-28T10:00:00Z\n\n"
         "BEIRUT (Reuters) - Four suicide bombers killed six people in Baalbek on Monday, "
         "security sources said.\n\n"
         "Sixty-seven people were killed when gunmen stormed a mall in Nairobi on Saturday, police said.\n\n"
-        "Blast kills five in Homs A bomb blast killed five people in Homs on Sunday, state TV said.\n",
-        encoding="utf-8")
-    db = tmp_path / "archive.db"
-    build([tmp_path], db, workers=1)
+        "Blast kills five in Homs A bomb blast killed five people in Homs on Sunday, state TV said.\n"))
     tolls = {place: toll for place, toll in (
         (row["place"], row["fatalities"]) for row in rows(
             db, "select entities.name as place, fatalities from events join entities on entities.id = events.location_id "
