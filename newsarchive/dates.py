@@ -226,6 +226,7 @@ DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?
 MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?((?:19|20)\d{{2}})\b", re.I)
 MONTH_ALONE = re.compile(rf"^(?:(?:early|mid|late|in|since|until|by|the\s+end\s+of|the\s+start\s+of)[\s-]+)*{_MONTH}$", re.I)
 WEEKDAY = re.compile(rf"\b(last\s+)?{_WEEKDAY}\b", re.I)
+RELATIVE_DAY = re.compile(r"\b(yesterday|today|tonight)\b", re.I)
 YEAR_ALONE = re.compile(r"^(?:in\s+)?((?:19|20)\d{2})$", re.I)
 
 
@@ -341,3 +342,8 @@ def _day_in_year(year: int | None, month: int, day_: int, anchor: date | None) -
         return EventDate(date(year, month, day_).isoformat(), "day")
     except ValueError:
         return None
+
+
+def names_a_day(text: str) -> bool:
+    """Whether a date expression names one day ("on Sunday", "May 30", "3 June", "yesterday")."""
+    return any(pattern.search(text) for pattern in (WEEKDAY, MONTH_DAY, DAY_MONTH, RELATIVE_DAY))

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 
 from .actors import load_actors
-from .dates import resolve_event_date
+from .dates import names_a_day, resolve_event_date
 from .ids import stable_id
 from .realis import SPECIFIC, RealisReader
 from .link import demonym_country, names_a_group
@@ -45,14 +45,6 @@ PARTICLES = ("away", "back", "out", "off")
 # (rapidfuzz ratio): the AFP copies reword little ("ISIS" -> "Daesh"), while two
 # different events of one story share far less.
 SAME_SENTENCE = 75
-REALIS_LISTS = ("future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
-                "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
-                "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
-                "occasion_nouns", "escalation_heads", "settled_preps", "disputing_verbs", "claim_objects",
-                "claimable_types", "unidentified_attackers", "state_violence_types", "generic_violence",
-                "specific_remote_violence", "reflexive_pronouns", "killing_verbs")
-DAY_WORDS = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b"
-                       r"|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)")
 
 
 # ---- the lexicon --------------------------------------------------------------
@@ -92,7 +84,15 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners", *REALIS_LISTS)
+             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners",
+             # realis.py
+             "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
+             "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
+             "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
+             "occasion_nouns", "escalation_heads", "settled_preps",
+             # perpetrators, types and tolls
+             "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_violence_types",
+             "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -106,6 +106,17 @@ def lexicon() -> Lexicon:
         speaker_pronouns=frozenset(cues["speaker_pronouns"]),
         sub_event_types={sub: event for event, subs in data["event_types"].items() for sub in subs},
     )
+
+
+@lru_cache(maxsize=1)
+def state_forces() -> dict[str, tuple[str, ...]]:
+    """country code -> the entity keys of its curated state forces (actors.yml)."""
+    kinds = lexicon().words["state_kinds"]
+    forces: dict[str, list[str]] = defaultdict(list)
+    for actor in load_actors():
+        if actor.kind in kinds and actor.country:
+            forces[actor.country].append(f"actor:{actor.name}")
+    return {code: tuple(keys) for code, keys in forces.items()}
 
 
 # A noun trigger in a noun's position: the small model tags a sentence-initial "Fighting"
@@ -228,10 +239,6 @@ class EventExtractor:
         names = [row["name"] for row in entities.values() if row["type"] == "PERSON"]
         names += [actor.name for actor in load_actors() if actor.type == "PERSON"]
         surnames = sorted({re.escape(re.split(r"[\s-]+", name)[-1].lower()) for name in names if len(name.split()) > 1})
-        self.state_forces: dict[str, list[str]] = defaultdict(list)  # country -> its curated state forces' keys
-        for actor in load_actors():
-            if actor.kind in self.table.words["state_kinds"] and actor.country:
-                self.state_forces[actor.country].append(f"actor:{actor.name}")
         self.pro_state = re.compile(r"\bpro\s*-\s*(" + "|".join(["regime", "government", *surnames]) + r")\b")
 
     # ---- one article ------------------------------------------------------------
@@ -254,7 +261,7 @@ class EventExtractor:
         # the document's dates, found once: each event word looks up those of its sentence
         self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
         self.date_starts = [ent.start for ent in self.date_entities]
-        day_dates = {t.i for ent in self.date_entities if DAY_WORDS.search(ent.text) or (
+        day_dates = {t.i for ent in self.date_entities if names_a_day(ent.text) or (
             (resolved := resolve_event_date(ent.text, self.published)) and resolved.precision == "day") for t in ent}
         self.realis = RealisReader(self.table.words, self.table.nouns.keys() | self.table.verbs.keys(), day_dates)
         self.statements: list[Event] = []
@@ -745,7 +752,7 @@ class EventExtractor:
                 code = demonym_country(modifier.text)
             if not code:
                 continue
-            forces = [k for k in self.state_forces.get(code, ()) if k in self.entities]
+            forces = [k for k in state_forces().get(code, ()) if k in self.entities]
             if forces:
                 return forces[0]
             if f"place:country:{code}" in self.entities:
@@ -942,15 +949,12 @@ class EventExtractor:
     def _is_injured(self, noun) -> bool:
         """Whether the counted noun is hurt, not dead: "35 wounded", "five injured", "wounding 20"."""
         injury = self.table.words["injury_words"]
-        own = {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl")} | {
-            c.lower_ for c in noun.children if c.dep_ in ("amod", "acl")}
-        return bool(own & injury) or noun.head.lemma_.lower() in injury or noun.head.lower_ in injury
+        return bool(_own_modifiers(noun) & injury) or noun.head.lemma_.lower() in injury or noun.head.lower_ in injury
 
     def _is_fatal(self, noun, running: bool = False) -> bool:
         """Whether the counted noun is dead: argument of a fatal word, and no running total (unless running)."""
         words = self.table.words
-        own = {c.lower_ for c in noun.children if c.dep_ in ("amod", "acl")} | {
-            c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl")}
+        own = _own_modifiers(noun)
         if own & words["injury_words"] and not own & words["fatal_words"]:
             return False  # "Three people were killed and five injured": the five are hurt
         token = noun
@@ -1072,6 +1076,12 @@ class EventExtractor:
             if entity_id is not None and self._is_named_actor(entity_id):
                 return entity_id
         return None
+
+
+def _own_modifiers(noun) -> set[str]:
+    """The words (as written and as lemmas) that describe the counted noun itself ("five injured")."""
+    modifiers = [c for c in noun.children if c.dep_ in ("amod", "acl")]
+    return {c.lower_ for c in modifiers} | {c.lemma_.lower() for c in modifiers}
 
 
 def _toll_head(noun) -> int:
