@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .datafiles import DATA, read_yaml
+from .datafiles import DATA, load, read_yaml
 
 
 
@@ -32,7 +33,13 @@ def alias_key(alias: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_actors(path: Path = DATA / "actors.yml") -> tuple[Actor, ...]:
-    entries = read_yaml(path)["actors"]
+    """The curated actors, then every country's military and police (national_forces)."""
+    data = read_yaml(path)
+    curated = _curated_actors(data["actors"])
+    return with_national_forces(curated, data.get("national_forces") or {})
+
+
+def _curated_actors(entries: list[dict]) -> tuple[Actor, ...]:
     return tuple(
         Actor(
             name=entry["name"],
@@ -46,6 +53,93 @@ def load_actors(path: Path = DATA / "actors.yml") -> tuple[Actor, ...]:
         )
         for entry in entries
     )
+
+
+def with_national_forces(curated: tuple[Actor, ...], spec: dict) -> tuple[Actor, ...]:
+    """The curated actors, and an ACLED-named actor for each country's military ("Military
+    Forces of Sudan") where none is curated, and for its police ("Police Forces of Sudan")."""
+    forces = national_forces(curated, spec)
+    named = {actor.name for actor in curated}
+    generated = {name: code for (code, _), name in forces.actors.items() if name not in named}
+    return curated + tuple(Actor(name=name, type="ORG", kind="state forces", country=code, aliases=(),
+                                 case_sensitive=frozenset(), generic_aliases=(), generic_countries=frozenset())
+                           for name, code in generated.items())
+
+
+@dataclass(frozen=True)
+class NationalForces:
+    """"Sudanese security services", "Kenyan police", "an Afghan soldier", "Russia's military".
+
+    A country's demonym or abbreviation (U.S., UK), or its name with "'s" (countries.yml),
+    then one of the words for its forces (actors.yml, national_forces), names that state's
+    forces: its first curated state forces for the military words, else the ACLED-named actor.
+    """
+
+    adjectives: dict[tuple[str, ...], str]  # ("south", "sudanese"), ("u.s.",) -> country code
+    names: dict[tuple[str, ...], str]  # ("south", "sudan") -> SS, before "'s"
+    words: dict[tuple[str, ...], str]  # ("security", "services") -> "military"
+    actors: dict[tuple[str, str], str]  # (country code, branch) -> actor name
+
+    def spans(self, lowers: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, actor name) of every national-forces phrase in the tokens (lower case)."""
+        firsts = self.first_words
+        found, start = [], 0
+        while start < len(lowers):
+            hit = self._match(lowers, start) if lowers[start] in firsts else None
+            if hit is None:
+                start += 1
+                continue
+            found.append((start, *hit))
+            start = hit[0]
+        return found
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        return frozenset(lead[0] for lead in (*self.adjectives, *self.names))
+
+    def _match(self, lowers: list[str], start: int) -> tuple[int, str] | None:
+        for size in (3, 2, 1):
+            lead = tuple(lowers[start:start + size])
+            code, at = self.adjectives.get(lead), start + size
+            if code is None and lead in self.names and at < len(lowers) and lowers[at] in ("'s", "’s"):
+                code, at = self.names[lead], at + 1
+            if code is None:
+                continue
+            for length in (3, 2, 1):
+                branch = self.words.get(tuple(lowers[at:at + length]))
+                if branch is not None:
+                    return at + length, self.actors[(code, branch)]
+            return None
+        return None
+
+
+@lru_cache(maxsize=1)
+def load_national_forces() -> NationalForces:
+    data = read_yaml(DATA / "actors.yml")
+    return national_forces(_curated_actors(data["actors"]), data.get("national_forces") or {})
+
+
+def national_forces(curated: tuple[Actor, ...], spec: dict) -> NationalForces:
+    countries = load("countries.yml").get("countries", {}) if spec else {}
+    first_curated: dict[str, str] = {}
+    for actor in curated:
+        if actor.kind == "state forces" and actor.country:
+            first_curated.setdefault(actor.country, actor.name)
+    adjectives: dict[tuple[str, ...], str] = {}
+    names: dict[tuple[str, ...], str] = {}
+    actors: dict[tuple[str, str], str] = {}
+    for code, country in countries.items():
+        aliases = country.get("aliases", ())
+        for adjective in (*country.get("demonyms", ()), *(a for a in aliases if re.fullmatch(r"(?:[A-Z]\.?){2,4}", a))):
+            adjectives.setdefault(tuple(adjective.lower().split()), code)
+        for name in (country["name"], *(a for a in aliases if " " not in a)):
+            names.setdefault(tuple(name.lower().split()), code)
+        the = "the " if country["name"] in spec.get("definite", ()) else ""
+        for branch in spec["branches"]:
+            curated_name = first_curated.get(code) if branch == "military" else None
+            actors[(code, branch)] = curated_name or spec["names"][branch].format(country=the + country["name"])
+    words = {tuple(word.lower().split()): branch for branch, listed in spec.get("branches", {}).items() for word in listed}
+    return NationalForces(adjectives, names, words, actors)
 
 
 @lru_cache(maxsize=1)

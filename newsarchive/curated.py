@@ -5,7 +5,9 @@ so editing data/actors.yml or data/outlets.yml never sends an article through th
 model again. spaCy's PhraseMatcher finds every curated alias in one pass over the
 tokens (a hash lookup per token, where an EntityRuler of token patterns walks a
 state machine); the longest match wins, and it replaces any model entity it overlaps.
-The match's id says what it is: actor:<name>, generic:<phrase> or outlet:<id>. The
+Then "Sudanese security services", "Kenyan police" and the like name that state's
+forces (actors.NationalForces). The match's id says what it is: actor:<name>,
+generic:<phrase> or outlet:<id>. The
 words of a model entity outside a curated name stay an entity (run before the NER, a
 ruler would have let the model read them on their own).
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .actors import alias_key, load_actors
+from .actors import alias_key, load_actors, load_national_forces
 from .outlets import load_registry
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ class CuratedMatcher:
             patterns.setdefault(key, []).append(pattern)
         for key, docs in patterns.items():
             self.matchers[key.partition(":")[0]].add(key, docs)
+        self.national = load_national_forces()
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.tokens import Span
@@ -73,6 +76,9 @@ class CuratedMatcher:
             for match_id, start, end in matcher(doc):
                 label, pattern_id = self.entries[doc.vocab.strings[match_id]]
                 spans.append(Span(doc, start, end, label=label, span_id=pattern_id))
+        # after the curated aliases: of two equal spans, filter_spans keeps the first
+        for start, end, name in self.national.spans([token.lower_ for token in doc]):
+            spans.append(Span(doc, start, end, label="ORG", span_id=f"actor:{name}"))
         if not spans:
             return doc
         curated = filter_spans(spans)

@@ -92,7 +92,7 @@ def lexicon() -> Lexicon:
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_violence_types",
-             "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs")
+             "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -411,8 +411,8 @@ class EventExtractor:
         The sentence's only toll-carrying event must be a bare fatal verb. The event it belongs
         to is one in the killing's own clause, else, when the sentence points back with a
         definite event noun ("the blast", "this attack"), the last event of the last few
-        sentences; either must have no toll yet. The toll (and the date, if the event has none)
-        moves to it.
+        sentences; either must have no toll yet. The toll moves to it, and the date and the
+        killer when it has none.
         """
         carriers = [e for e in found if e.fatalities]
         if len(carriers) != 1:
@@ -436,6 +436,10 @@ class EventExtractor:
         antecedent.fatalities, antecedent.sides = killing.fatalities, killing.sides
         antecedent.injured = antecedent.injured or killing.injured
         antecedent.take_date(killing)
+        # "The ISIS group killed 50 people in an attack": who killed is who attacked
+        if killing.actor1 and not antecedent.actor1 and not killing.unnamed_actor:
+            antecedent.actor1 = killing.actor1
+            antecedent.actor2 = antecedent.actor2 or (killing.actor2 if killing.actor2 != killing.actor1 else None)
         return [e for e in found if e is not killing and not self._same_noun(e, pointing)]
 
     @staticmethod
@@ -548,7 +552,9 @@ class EventExtractor:
     @staticmethod
     def _has_lemma(token, lemmas) -> bool:
         words = {token.lemma_.lower(), token.lower_}
-        words.update(c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        modifiers += [g for c in modifiers for g in c.children if g.dep_ == "compound"]  # "barrel bomb attack"
+        words.update(c.lemma_.lower() for c in modifiers)
         for prep in token.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 words.update(p.lemma_.lower() for p in prep.children if p.dep_ == "pobj")
@@ -610,6 +616,10 @@ class EventExtractor:
             and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
         if light is not None:
             actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
+        # "a barrel bomb attack carried out by government forces", "the strike launched by the coalition"
+        for verb in (c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in words["perpetrating_verbs"]):
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            actor1 = actor1 or self._actor(self._pobj(agent), own_only=True)
         for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
             pobj = self._pobj(prep)
             if pobj is None:

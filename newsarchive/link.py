@@ -357,11 +357,13 @@ class ArticleLinker:
         kind, _, value = pattern_id.partition(":")
         if kind == "actor":
             actor = actors_by_name()[value]
-            return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind)
+            return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind,
+                                                     country_code=actor.country)
         if kind == "generic":
             for actor in generic_alias_table().get(value, ()):
                 if actor.applies_to(main_country):
-                    return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind)
+                    return f"actor:{actor.name}", EntityInfo(actor.type, curated_name=actor.name, kind=actor.kind,
+                                                             country_code=actor.country)
             return None  # "government forces" in a story we cannot place: no entity
         if kind == "outlet":
             outlet = self.registry.outlets[value]

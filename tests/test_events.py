@@ -327,3 +327,24 @@ def test_tolls_count_the_dead_once_and_not_their_killers(tmp_path):
             db, "select entities.name as place, fatalities from events join entities on entities.id = events.location_id "
                 "where fatalities is not null"))}
     assert tolls == {"Baalbek": 6, "Nairobi": 67, "Homs": 5}, tolls  # not 10, not 7, not 10
+
+
+def test_who_acted_is_read_from_the_forces_a_country_names_and_from_the_killing(tmp_path):
+    db = built(tmp_path, "forces.txt", (
+        "Violence in Darfur and Garissa\n"
+        "Published: 2017-01-06T10:00:00Z\n\n"
+        "KHARTOUM (Reuters) - Sudanese security services killed 12 civilians in Nyala on Monday, a rights group said.\n\n"
+        "Kenyan police arrested three men in Garissa on Tuesday, officials said.\n\n"
+        "The Islamic State group killed 40 people in an attack on a village near Mosul on Wednesday, officials said.\n\n"
+        "Nine children were killed in Aleppo on Thursday in a barrel bomb attack carried out by Syrian "
+        "government forces, a monitor said.\n"))
+    found = rows(db, "select trigger, sub_event_type, a1.name as actor1, a1.country_code as country, place.name as location "
+                     "from events left join entities a1 on a1.id = events.actor1_id "
+                     "left join entities place on place.id = events.location_id")
+    by_place = {row["location"]: row for row in found}
+    # a country's adjective before a word for its forces: that state's forces, with their country
+    assert (by_place["Nyala"]["actor1"], by_place["Nyala"]["country"]) == ("Sudanese Armed Forces", "SD"), found
+    assert (by_place["Garissa"]["actor1"], by_place["Garissa"]["country"]) == ("Police Forces of Kenya", "KE"), found
+    assert by_place["Mosul"]["actor1"] == "Islamic State", found  # who killed in the attack made it
+    # the perpetrator of the participle after the event noun; a barrel bomb is an air strike (ACLED)
+    assert (by_place["Aleppo"]["actor1"], by_place["Aleppo"]["sub_event_type"]) == ("Syrian government forces", "Air/drone strike")
