@@ -92,7 +92,8 @@ def lexicon() -> Lexicon:
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_violence_types",
-             "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs")
+             "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
+             "one_off_types")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -311,6 +312,7 @@ class EventExtractor:
                 event.actor1 = None
         self._claimed(doc, events)
         self._generic_to_specific(events)
+        self._same_event_dates(events)
         return events, attributions
 
     def _claimed(self, doc, events: list[Event]) -> None:
@@ -366,8 +368,8 @@ class EventExtractor:
     def _lead_dates(self, events: list[Event]) -> None:
         """A report's first paragraphs tell its lead event: an event told without a date of its own, at
         the lead's place, before it or within a few sentences after it, is of the lead's day (its
-        date_text says so). The lead is the first dated event."""
-        lead = next((e for e in events if e.date), None)
+        date_text says so). The lead is the first event dated to the day, else the first dated one."""
+        lead = next((e for e in events if e.precision == "day"), None) or next((e for e in events if e.date), None)
         if lead is None:
             return
         for event in events:
@@ -375,6 +377,22 @@ class EventExtractor:
                     event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
                 event.date, event.precision = lead.date, lead.precision
                 event.date_text = f"{lead.date_text} (the lead's date)"
+
+    def _same_event_dates(self, events: list[Event]) -> None:
+        """A bombing, a strike or a massacre told again later in the article without its date ("the
+        bomber detonated his explosives in front of the bakery") is the one the article dated to the
+        day at that place, when it dated only one such: its date_text says so."""
+        one_off = self.table.words["one_off_types"]
+        dated = defaultdict(set)
+        for event in events:
+            if event.precision == "day" and event.location and event.event_type in one_off:
+                dated[event.location].add((event.date, event.date_text.partition(" (")[0]))
+        for event in events:
+            if event.date is None and event.location and event.event_type in one_off:
+                days = dated.get(event.location, set())
+                if len({day for day, _ in days}) == 1:
+                    day, text = min(days)
+                    event.date, event.precision, event.date_text = day, "day", f"{text} (told of the same event)"
 
     def _story_place(self, sent) -> int | None:
         """Where an event with no place of its own happened: the country its sentence names when

@@ -348,3 +348,22 @@ def test_who_acted_is_read_from_the_forces_a_country_names_and_from_the_killing(
     assert by_place["Mosul"]["actor1"] == "Islamic State", found  # who killed in the attack made it
     # the perpetrator of the participle after the event noun; a barrel bomb is an air strike (ACLED)
     assert (by_place["Aleppo"]["actor1"], by_place["Aleppo"]["sub_event_type"]) == ("Syrian government forces", "Air/drone strike")
+
+
+def test_a_bombing_told_again_later_without_its_date_is_the_dated_one(tmp_path):
+    db = built(tmp_path, "bakery.txt", (
+        "Bomber kills 12 outside bakery\n"
+        "Published: 2016-07-06T10:00:00Z\n\n"
+        "QAMISHLI, Syria (AFP) - A suicide bomber on a motorcycle killed 12 people outside a bakery in Qamishli "
+        "on Tuesday, a monitor said.\n\n"
+        "The city is held by Kurdish forces. Its markets were busy before the holiday. Many families had come "
+        "from nearby villages. Prices had risen in recent weeks. Traders said business was slow. "
+        "The holiday begins on Wednesday.\n\n"
+        "A police source said the explosion in front of the bakery in Qamishli shattered windows across the street.\n\n"
+        "Kurdish fighters clashed with the militants south of Qamishli, the source said.\n"))
+    found = rows(db, "select trigger, event_date, date_text, evidence from events")
+    told_again = next(row for row in found if "shattered" in row["evidence"])
+    assert told_again["event_date"] == "2016-07-05", found  # the bombing the lead dated
+    assert told_again["date_text"].endswith("(told of the same event)")
+    clash = next(row for row in found if row["trigger"] == "clashed")
+    assert clash["event_date"] is None  # a battle may be of any day: no date is given to it
