@@ -61,6 +61,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     speaker_pronouns: frozenset[str]
     sub_event_types: dict[str, str]  # sub-type -> event type
+    weapon_family: dict[str, str]  # sub-type -> the weapon it names ("Suicide bomb" -> bomb)
     anaphora_sentences: int  # how far back "the attack" may point
     lead_sentences: int  # how far the lead event's date reaches
 
@@ -106,6 +107,7 @@ def lexicon() -> Lexicon:
         speech_verbs=frozenset(cues["speech_verbs"]),
         speaker_pronouns=frozenset(cues["speaker_pronouns"]),
         sub_event_types={sub: event for event, subs in data["event_types"].items() for sub in subs},
+        weapon_family={sub: family for family, subs in data["weapon_families"].items() for sub in subs},
     )
 
 
@@ -313,6 +315,7 @@ class EventExtractor:
         self._claimed(doc, events)
         self._generic_to_specific(events)
         self._same_event_dates(events)
+        self._same_event_tolls(events)
         return events, attributions
 
     def _claimed(self, doc, events: list[Event]) -> None:
@@ -361,8 +364,8 @@ class EventExtractor:
                     words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
                 continue
             kinds = {(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
-                     and e.date == event.date and e.sub_event_type != event.sub_event_type}
-            if len(kinds) == 1:
+                     and e.date == event.date}
+            if len(kinds) == 1:  # (a car bomb and an air strike that day: "the explosion" may be either)
                 event.event_type, event.sub_event_type = kinds.pop()
 
     def _lead_dates(self, events: list[Event]) -> None:
@@ -380,19 +383,29 @@ class EventExtractor:
 
     def _same_event_dates(self, events: list[Event]) -> None:
         """A bombing, a strike or a massacre told again later in the article without its date ("the
-        bomber detonated his explosives in front of the bakery") is the one the article dated to the
-        day at that place, when it dated only one such: its date_text says so."""
+        explosion in front of the bakery") is the one the article dated to the day at that place, when
+        it dated only one such: its date_text says so. (Weapons are not compared, as same_occurrence
+        does: a mention typed by a word of another weapon still tells of the day; measured, comparing
+        them cost more right dates than it saved.)"""
         one_off = self.table.words["one_off_types"]
-        dated = defaultdict(set)
-        for event in events:
-            if event.precision == "day" and event.location and event.event_type in one_off:
-                dated[event.location].add((event.date, event.date_text.partition(" (")[0]))
+        dated = [e for e in events if e.precision == "day" and e.location and e.event_type in one_off]
         for event in events:
             if event.date is None and event.location and event.event_type in one_off:
-                days = dated.get(event.location, set())
+                days = {(e.date, e.date_text.partition(" (")[0]) for e in dated if e.location == event.location}
                 if len({day for day, _ in days}) == 1:
                     day, text = min(days)
                     event.date, event.precision, event.date_text = day, "day", f"{text} (told of the same event)"
+
+    def _same_event_tolls(self, events: list[Event]) -> None:
+        """The mentions of one bombing, strike or massacre in an article carry its toll: the highest
+        the article gives (same_occurrence)."""
+        mentions = [(i, e.location, e.date if e.precision == "day" else None, e.event_type, e.sub_event_type, e.actor1)
+                    for i, e in enumerate(events)]
+        for group in same_occurrence(mentions, self.table):
+            tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
+            for i in group:
+                if tolls and events[i].fatalities is None:
+                    events[i].fatalities = max(tolls)
 
     def _story_place(self, sent) -> int | None:
         """Where an event with no place of its own happened: the country its sentence names when
@@ -1120,6 +1133,29 @@ def _toll_head(noun) -> int:
     return token.head.i
 
 
+def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
+    """Groups of mentions of one bombing, strike or massacre, by key.
+
+    mentions: (key, location, day, event type, sub-type, actor1), day None unless precise to the
+    day. One occurrence: one-sided violence (one_off_types) at one place on one day, with no two
+    different first actors; mentions naming different weapons (weapon_families) are different
+    occurrences, and a mention naming none then belongs to neither.
+    """
+    one_off, family = table.words["one_off_types"], table.weapon_family
+    by_day = defaultdict(list)
+    for key, location, day, event_type, sub_type, actor1 in mentions:
+        if location and day and event_type in one_off:
+            by_day[(location, day)].append((key, family.get(sub_type), actor1))
+    groups = []
+    for found in by_day.values():
+        weapons = {weapon for _, weapon, _ in found} - {None}
+        for weapon in weapons if len(weapons) > 1 else [None]:
+            group = [(key, actor1) for key, w, actor1 in found if weapon is None or w == weapon]
+            if len(group) > 1 and len({actor1 for _, actor1 in group} - {None}) <= 1:
+                groups.append([key for key, _ in group])
+    return groups
+
+
 def claimant_tokens(verb) -> list:
     """The words of the claim's subject ("No group" has "no")."""
     return [t for c in verb.children if c.dep_ in SUBJECTS for t in c.subtree]
@@ -1263,6 +1299,17 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
     for rows in by_facts.values():
         for other in rows[1:]:
             join(rows[0]["id"], other["id"])
+
+    # One article's mentions of one bombing, strike or massacre (same_occurrence)
+    mentions = [(row["id"], row["location_id"], row["event_date"] if row["date_precision"] == "day" else None,
+                 row["event_type"], row["sub_event_type"], row["actor1_id"]) for row in event_rows]
+    by_article = defaultdict(list)
+    for row, mention in zip(event_rows, mentions):
+        by_article[row["article_id"]].append(mention)
+    for article_mentions in by_article.values():
+        for group in same_occurrence(article_mentions, lexicon()):
+            for other in group[1:]:
+                join(group[0], other)
 
     # Reports by other outlets, in their own words: the same kind of event at the same town on the
     # same day, their first actors not at odds ("a suicide bombing in Jableh on Monday").

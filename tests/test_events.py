@@ -367,3 +367,17 @@ def test_a_bombing_told_again_later_without_its_date_is_the_dated_one(tmp_path):
     assert told_again["date_text"].endswith("(told of the same event)")
     clash = next(row for row in found if row["trigger"] == "clashed")
     assert clash["event_date"] is None  # a battle may be of any day: no date is given to it
+
+
+def test_the_mentions_of_one_bombing_share_its_toll_and_its_cluster(tmp_path):
+    db = built(tmp_path, "kabul.txt", (
+        "Car bomb kills nine in Kabul\n"
+        "Published: 2016-01-26T10:00:00Z\n\n"
+        "KABUL (Reuters) - A car bomb exploded near a market in Kabul on Monday, killing nine people, police said.\n\n"
+        "The explosion in Kabul destroyed several shops and cars, witnesses said.\n\n"
+        "Hours later, government air strikes hit a compound in Kabul on Monday, officials said.\n"))
+    found = {row["trigger"]: row for row in rows(db, "select trigger, sub_event_type, fatalities, cluster_id from events")}
+    assert found["explosion"]["fatalities"] == 9, found  # told again: the same bombing, the same dead
+    assert found["explosion"]["cluster_id"] == found["bomb"]["cluster_id"]
+    assert found["strikes"]["cluster_id"] != found["bomb"]["cluster_id"]  # another weapon: another event
+    assert found["strikes"]["fatalities"] is None
