@@ -94,7 +94,7 @@ def lexicon() -> Lexicon:
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
-             "one_off_types")
+             "one_off_types", "accident_words", "campaign_nouns")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -509,6 +509,8 @@ class EventExtractor:
     # ---- triggers and roles -----------------------------------------------------
 
     def _event(self, trigger, article_id) -> Event | None:
+        if self._accidental(trigger):
+            return None
         if trigger.pos_ == "NOUN" or trigger.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and trigger.lower_ in self.table.nouns:
             event = self._noun_event(trigger, article_id)
         else:
@@ -516,6 +518,21 @@ class EventExtractor:
         if event is not None:
             event.realis = self.realis.classify(trigger)
         return event
+
+    def _accidental(self, trigger) -> bool:
+        """Deaths in an accident or a disaster are no event (ACLED): "a plane crash killed 12", "seven
+        were killed when a tram derailed", "crashed in a wooded area, killing all aboard"."""
+        words = self.table.words
+        if trigger.lemma_.lower() not in words["fatal_words"]:
+            return False
+        accidents = words["accident_words"]
+        near = [c for c in trigger.children if c.dep_ in (*SUBJECTS, "advcl")]
+        near += [p for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after") for p in c.children
+                 if p.dep_ == "pobj"]
+        if trigger.dep_ in ("advcl", "xcomp", "conj"):
+            near.append(trigger.head)  # "crashed ..., killing all aboard"
+        near += [c for t in near for c in t.children if c.dep_ in (*SUBJECTS, "compound")]
+        return any(t.lemma_.lower() in accidents or t.lower_ in accidents for t in near)
 
     def _verb_event(self, verb, article_id) -> Event | None:
         lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())

@@ -175,6 +175,10 @@ class RealisReader:
         if any(t.dep_ in ("relcl", "acl") and t.head.lemma_.lower() in words["cumulative_subjects"]
                for t in [trigger, *trigger.ancestors]):
             return True
+        # "the civil war was fought along ethnic lines", "waged a war": the war's story
+        if trigger is verb and any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in words["campaign_nouns"]
+                                   for c in verb.children):
+            return True
         # "have recently stepped up bombardment": more of what goes on
         if trigger.pos_ == "NOUN" and trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in words["escalation_heads"]:
             return True

@@ -381,3 +381,18 @@ def test_the_mentions_of_one_bombing_share_its_toll_and_its_cluster(tmp_path):
     assert found["explosion"]["cluster_id"] == found["bomb"]["cluster_id"]
     assert found["strikes"]["cluster_id"] != found["bomb"]["cluster_id"]  # another weapon: another event
     assert found["strikes"]["fatalities"] is None
+
+
+def test_deaths_in_accidents_and_a_wars_story_are_no_events(tmp_path):
+    db = built(tmp_path, "crash.txt", (
+        "Plane crash kills 12\n"
+        "Published: 2018-01-01T10:00:00Z\n\n"
+        "SAN JOSE, Costa Rica (AP) - A small plane crashed in a wooded area near Punta Islita on Sunday, "
+        "killing all 12 people aboard, officials said.\n\n"
+        "Two people were killed when a bus collided with a truck near Liberia on Saturday, police said.\n\n"
+        "In a separate case, gunmen shot dead a police officer in Limon on Sunday.\n\n"
+        "The civil war in Costa Rica was fought largely along party lines, historians say.\n"))
+    triggers = {row["trigger"] for row in rows(db, "select trigger from events")}
+    assert triggers == {"shot"}, triggers  # the shooting; not the crash, not the collision, not the war
+    told = {row["trigger"]: row["realis"] for row in rows(db, "select trigger, realis from event_statements")}
+    assert told.get("fought") == "aggregate", told
