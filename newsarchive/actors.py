@@ -57,13 +57,23 @@ def _curated_actors(entries: list[dict]) -> tuple[Actor, ...]:
 
 def with_national_forces(curated: tuple[Actor, ...], spec: dict) -> tuple[Actor, ...]:
     """The curated actors, and an ACLED-named actor for each country's military ("Military
-    Forces of Sudan") where none is curated, and for its police ("Police Forces of Sudan")."""
+    Forces of Sudan") where none is curated, and for its police ("Police Forces of Sudan").
+
+    Each country's forces also take the bare words (national_forces: generic): "police",
+    "troops" in a story about one country are that country's, as ACLED codes them.
+    """
     forces = national_forces(curated, spec)
+    generic = spec.get("generic", {})
+    branch_of = {name: branch for (_, branch), name in forces.actors.items()}
+    joined = tuple(replace(actor, generic_aliases=tuple(dict.fromkeys(
+        (*actor.generic_aliases, *generic.get(branch_of[actor.name], ()))))) if actor.name in branch_of else actor
+        for actor in curated)
     named = {actor.name for actor in curated}
-    generated = {name: code for (code, _), name in forces.actors.items() if name not in named}
-    return curated + tuple(Actor(name=name, type="ORG", kind="state forces", country=code, aliases=(),
-                                 case_sensitive=frozenset(), generic_aliases=(), generic_countries=frozenset())
-                           for name, code in generated.items())
+    generated = {name: (code, branch) for (code, branch), name in forces.actors.items() if name not in named}
+    return joined + tuple(Actor(name=name, type="ORG", kind="state forces", country=code, aliases=(),
+                                case_sensitive=frozenset(), generic_aliases=tuple(generic.get(branch, ())),
+                                generic_countries=frozenset())
+                          for name, (code, branch) in generated.items())
 
 
 @dataclass(frozen=True)

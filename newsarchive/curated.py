@@ -30,12 +30,14 @@ def curated_names() -> list[tuple[str, str, str, bool]]:
     Matching ignores case except for aliases marked case-sensitive (IS, WHO) and outlet
     names ("Dawn" the paper, not "at dawn"). The first entry for an alias wins.
     """
-    names = []
+    names, generic = [], set()
     for actor in load_actors():
         for alias in (actor.name, *actor.aliases):
             names.append((alias, actor.type, f"actor:{actor.name}", alias in actor.case_sensitive))
         for alias in actor.generic_aliases:
-            names.append((alias, actor.type, f"generic:{alias_key(alias)}", alias in actor.case_sensitive))
+            if alias_key(alias) not in generic:  # one pattern; the linker picks the actor by country
+                generic.add(alias_key(alias))
+                names.append((alias, actor.type, f"generic:{alias_key(alias)}", alias in actor.case_sensitive))
     for outlet in load_registry().outlets.values():
         for name in (outlet.name, *outlet.aliases):
             names.append((name, "ORG", f"outlet:{outlet.id}", True))
@@ -75,6 +77,8 @@ class CuratedMatcher:
         for matcher in self.matchers.values():
             for match_id, start, end in matcher(doc):
                 label, pattern_id = self.entries[doc.vocab.strings[match_id]]
+                if pattern_id.startswith("generic:") and _named_by_modifier(doc, start, end):
+                    continue  # "ISIS troops", "Kiir's soldiers", "rebel troops": not the state's forces
                 spans.append(Span(doc, start, end, label=label, span_id=pattern_id))
         # after the curated aliases: of two equal spans, filter_spans keeps the first
         for start, end, name in self.national.spans([token.lower_ for token in doc]):
@@ -104,3 +108,12 @@ class CuratedMatcher:
         return doc
 
 
+def _named_by_modifier(doc: Doc, start: int, end: int) -> bool:
+    """Whether the word before a generic phrase says whose forces they are: a name, a noun or a possessive."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    if before.tag_ == "POS" or before.ent_type_:
+        return True
+    return start <= before.head.i < end and before.dep_ in ("compound", "poss", "nmod", "amod") and (
+        before.pos_ in ("PROPN", "NOUN") or before.text[:1].isupper())

@@ -94,7 +94,8 @@ def lexicon() -> Lexicon:
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
-             "one_off_types", "accident_words", "campaign_nouns")
+             "one_off_types", "accident_words", "campaign_nouns",
+             "non_state_modifiers")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},
         forms=forms,
@@ -825,6 +826,9 @@ class EventExtractor:
         """"regime helicopters", "government troops", "soldiers", "pro-Assad warplanes", "pro-regime forces"."""
         state = self.table.side_words["state"]
         modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        if any(c.lemma_.lower() in self.table.side_words["combatant"] | self.table.words["non_state_modifiers"]
+               for c in modifiers):
+            return False  # "rebel troops", "opposition soldiers"
         if token.lemma_.lower() in state or any(c.lemma_.lower() in state for c in modifiers):
             return True
         text = " ".join(c.text for c in token.lefts)

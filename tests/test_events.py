@@ -396,3 +396,18 @@ def test_deaths_in_accidents_and_a_wars_story_are_no_events(tmp_path):
     assert triggers == {"shot"}, triggers  # the shooting; not the crash, not the collision, not the war
     told = {row["trigger"]: row["realis"] for row in rows(db, "select trigger, realis from event_statements")}
     assert told.get("fought") == "aggregate", told
+
+
+def test_bare_police_and_troops_are_the_forces_of_the_storys_country(tmp_path):
+    db = built(tmp_path, "bamako.txt", (
+        "Arrests after hotel attack\n"
+        "Published: 2015-11-24T10:00:00Z\n\n"
+        "BAMAKO, Mali (AFP) - Police arrested two suspects in Bamako on Monday over the hotel attack, "
+        "officials said.\n\n"
+        "Rebel troops attacked an army post in Kidal on Sunday, a spokesman said.\n\n"
+        "Troops raided a rebel camp near Gao on Saturday, the army said.\n"))
+    found = {row["trigger"]: row for row in rows(db, "select trigger, a1.name as actor1 from events "
+                                                      "left join entities a1 on a1.id = events.actor1_id")}
+    assert found["arrested"]["actor1"] == "Police Forces of Mali", found  # ACLED: the country's police
+    assert found["raided"]["actor1"] == "Malian Armed Forces", found  # and its army (curated)
+    assert found["attacked"]["actor1"] != "Malian Armed Forces", found  # "rebel troops" are not the state's
