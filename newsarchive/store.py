@@ -623,7 +623,7 @@ class Archive:
         new ones, those of articles whose story changed and of clusters that lost an event,
         and, repeatedly, every event sharing a block or a cluster with one of those.
         """
-        from .events import cluster_events
+        from .clusters import cluster_events
 
         seeds = self.new_events | {e for (e,) in self.execute(
             "select id from events where article_id in (%s)" % ",".join(map(str, self.restoried)))}

@@ -285,7 +285,7 @@ def test_a_generic_word_for_violence_takes_the_kind_its_place_and_day_were_told(
 
 
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
-    from newsarchive.events import cluster_events
+    from newsarchive.clusters import cluster_events
 
     def report(event_id, story, actor1, evidence):
         return {"id": event_id, "article_id": event_id, "story_id": story, "outlet": f"outlet-{story}",

@@ -4,7 +4,7 @@ hypotheses are statements (newsarchive/realis.py). Sentences in the wording of r
 
 import pytest
 
-from newsarchive.events import is_trigger, lexicon
+from newsarchive.lexicon import is_trigger, lexicon
 from newsarchive.nlp import load_pipeline
 from newsarchive.realis import RealisReader
 

@@ -1,0 +1,152 @@
+"""Who: the entities that fill an event's roles, the state forces words name, and claims of responsibility.
+
+A part of events.EventExtractor (a mixin): it reads the extractor's per-article state
+(entities, token_entity, table, sentence, focus, state_actor, armed_actor).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .attributions import claimant_tokens
+from .lexicon import PLACE_TYPES, SUBJECTS, state_forces
+from .link import demonym_country, names_a_group
+from .realis import SPECIFIC
+from .triggers import Event
+
+
+PRO_NAME = re.compile(r"\bpro\s*-\s*([A-Z][\w’']+)")
+
+
+class Roles:
+    def _is_actor(self, entity_id) -> bool:
+        entity = self.entities[entity_id]
+        return entity["type"] in ("ORG", "PERSON", "NORP") or (entity["type"] == "GPE" and entity.get("geo_precision") == "country")
+
+
+    def _is_named_actor(self, entity_id) -> bool:
+        return self.entities[entity_id]["type"] in ("ORG", "PERSON")
+
+
+    def _is_place(self, entity_id) -> bool:
+        return self.entities[entity_id]["type"] in PLACE_TYPES
+
+
+    def _actor(self, token, own_only=False) -> int | None:
+        """The actor an argument names, most direct evidence first.
+
+        The entity on the head word ("ISIS", "the Kurds", "Iran"); a name beside it
+        ("Syria's opposition National Coalition", "ISIS shock troops"); words for state
+        forces ("regime helicopters", "troops loyal to ...", "pro-government
+        militias"), which are the article's state forces; then a named group or
+        person anywhere in the phrase, outside relative clauses.
+        """
+        if token is None:
+            return None
+        entity = self.token_entity.get(token.i)
+        if entity is not None and self._is_actor(entity):
+            return entity
+        beside = [(c, self.token_entity.get(c.i)) for c in token.children
+                  if c.dep_ in ("compound", "appos", "nmod", "poss", "amod") and not c.lower_.startswith("anti")]
+        for candidate, entity in beside:
+            if entity is not None and self.entities[entity]["type"] == "ORG":
+                return entity
+        if self.state_actor and self._names_state_forces(token):
+            return self.state_actor  # "the Assad army": the army, not the man
+        if token.lemma_.lower() in self.table.platforms:
+            country = self._country_forces(token)  # "Israeli warplanes", "U.S. drones"
+            if country is not None:
+                return country
+        if self.armed_actor and token.lemma_.lower() in self.table.side_words["combatant"] and not own_only:
+            return self.armed_actor  # "the jihadists' capture of Palmyra" in a story about one armed group
+        for candidate, entity in beside:
+            if entity is not None and self._is_named_actor(entity):
+                return entity
+        if own_only:
+            return None
+        skip = {t.i for c in token.children if c.dep_ in ("relcl", "acl", "advcl") for t in c.subtree}
+        for candidate in token.subtree:
+            entity = self.token_entity.get(candidate.i)
+            if candidate.i not in skip and entity is not None and self._is_named_actor(entity) and not candidate.lower_.startswith("anti"):
+                return entity
+        return None
+
+
+    def _country_forces(self, token) -> int | None:
+        """The state whose forces the words name ("U.S. airstrikes", "Israeli warplanes", "Saudi-led
+        raids"): its curated state forces when the article names them, else the country itself."""
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        modifiers += [g for c in modifiers if c.lower_ in ("led", "backed") for g in c.children
+                      if g.dep_ in ("compound", "npadvmod", "amod", "nmod")]
+        for modifier in modifiers:
+            key = self.token_entity.get(modifier.i)
+            if key is not None and self.entities[key]["type"] == "GPE" and self.entities[key].get("geo_precision") == "country":
+                code = self.entities[key].get("country_code")
+            else:
+                code = demonym_country(modifier.text)
+            if not code:
+                continue
+            forces = [k for k in state_forces().get(code, ()) if k in self.entities]
+            if forces:
+                return forces[0]
+            if f"place:country:{code}" in self.entities:
+                return f"place:country:{code}"
+        return None
+
+
+    def _names_group(self, token) -> bool:
+        """Whether the words name the group ("Shabab gunmen", "IS attackers")."""
+        return any(t.i in self.token_entity and self._is_named_actor(self.token_entity[t.i]) for t in token.subtree)
+
+
+    def _names_state_forces(self, token) -> bool:
+        """"regime helicopters", "government troops", "soldiers", "pro-Assad warplanes", "pro-regime forces"."""
+        state = self.table.side_words["state"]
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        if any(c.lemma_.lower() in self.table.side_words["combatant"] | self.table.words["non_state_modifiers"]
+               for c in modifiers):
+            return False  # "rebel troops", "opposition soldiers"
+        if token.lemma_.lower() in state or any(c.lemma_.lower() in state for c in modifiers):
+            return True
+        text = " ".join(c.text for c in token.lefts)
+        if self.pro_state.search(text.lower()):
+            return True
+        # "pro-Assad forces", "pro-Gaddafi militias": support for a named leader, not for a
+        # people or a country ("pro-Kurdish", "pro-Russian")
+        leader = PRO_NAME.search(text)
+        return bool(leader) and not names_a_group(leader.group(1))
+
+
+    def _claimed(self, doc, events: list[Event]) -> None:
+        """"Islamic State claimed responsibility for the attack": the claimant is the perpetrator of
+        the attack it claims (the events at the claimed attack's place that name no actor1), unless
+        the claim is denied, hedged or disputed ("the FBI has disputed the claim")."""
+        words = self.table.words
+        if any(t.lemma_.lower() in words["disputing_verbs"] and any(c.lemma_.lower() == "claim" for c in t.subtree)
+               for t in doc if t.pos_ == "VERB"):
+            return
+        for verb in (t for t in doc if t.lemma_.lower() == "claim" and t.pos_ == "VERB"):
+            if self.realis.classify(verb) != SPECIFIC:
+                continue  # "No group immediately claimed responsibility", "could claim"
+            children = list(verb.children)
+            passive = any(c.dep_ in ("auxpass", "agent") for c in children)
+            if passive:
+                claimant = self._actor(self._pobj(next((c for c in children if c.dep_ == "agent"), None)), own_only=True)
+                claimed = next((c for c in children if c.dep_ == "nsubjpass"), None)
+            else:
+                subject = next((c for c in children if c.dep_ in SUBJECTS), None)
+                claimant = self._actor(subject, own_only=True) if subject is not None else None
+                claimed = next((c for c in children if c.dep_ == "dobj"), None)
+                if claimed is not None and claimed.lemma_.lower() in words["claim_objects"]:
+                    claimed = next((self._pobj(c) for c in children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            if claimant is None or any(c.dep_ == "det" and c.lower_ == "no" for c in claimant_tokens(verb)):
+                continue
+            if self.entities[claimant].get("kind") in words["state_kinds"]:
+                continue  # a government "claims" what it says it did: no claim of responsibility
+            place = self._place_in(claimed)
+            lead = next((e for e in events if e.location is not None), None)
+            place = place or (lead.location if lead else None)
+            for event in events:
+                if event.actor1 is None and event.location == place and event.actor2 != claimant and \
+                        event.event_type in words["claimable_types"]:
+                    event.actor1 = claimant

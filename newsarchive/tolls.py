@@ -1,0 +1,266 @@
+"""How many died and were hurt, which event the toll belongs to, and the split by side.
+
+A part of events.EventExtractor (a mixin): it reads the extractor's per-article state
+(entities, token_entity, table, sentence, focus, state_actor, armed_actor).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .clusters import same_occurrence
+from .lexicon import SUBJECTS
+from .triggers import Event
+
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+                "forty": 40, "fifty": 50, "hundred": 100}
+
+
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def _own_modifiers(noun) -> set[str]:
+    """The words (as written and as lemmas) that describe the counted noun itself ("five injured")."""
+    modifiers = [c for c in noun.children if c.dep_ in ("amod", "acl")]
+    return {c.lower_ for c in modifiers} | {c.lemma_.lower() for c in modifiers}
+
+
+def _toll_head(noun) -> int:
+    """The word a counted noun's toll hangs from, past conjuncts ("27 fighters and 26 jihadists")."""
+    token = noun
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    return token.head.i
+
+
+def _number(token) -> int | None:
+    text = token.text.replace(",", "")
+    value = int(text) if text.isdigit() else NUMBER_WORDS.get(token.lower_)
+    if value is not None and value < 10:  # "Sixty-seven": the tens are a compound before it
+        value += sum(TENS.get(c.lower_, 0) for c in token.children if c.dep_ == "compound" and c.i < token.i)
+    return value
+
+
+def _noun_phrase(noun) -> str:
+    """The counted noun with its modifiers: "regime fighters", "ISIS fighters"."""
+    words = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i and not c.like_num]
+    return " ".join(t.text for t in [*words, noun])
+
+
+class Tolls:
+    def _fatalities(self, sent, numerals: list, events: list[Event], running: bool = False) -> None:
+        """Deaths reported in the sentence, added to the event they belong to, with the split by side.
+
+        "left 27 regime fighters and 26 jihadists dead" is 53, split 27 and 26; "at least
+        119 people have died ..., among them 71 regime forces and 48 ISIS fighters" is 119,
+        split 71 and 48 (numbers under "among", "including" are parts of the total
+        before them, not more deaths). running: the events are running totals, whose
+        cumulative counts are theirs.
+        """
+        if not events:
+            return
+        numbers = [n for n in (self._counted(token) for token in numerals) if n]
+        fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun, running)]
+        hurt = [(noun, value) for noun, value in numbers if (noun, value) not in fatal and self._is_injured(noun)]
+        if hurt:
+            event = self._event_for_casualties(events, hurt[0][0]) or (events[0] if len(events) == 1 else None)
+            if event is not None:
+                event.injured = (event.injured or 0) + sum(value for _, value in hurt)
+        if not fatal:
+            return
+        fatal_nouns = [noun for noun, _ in fatal]
+        totals, parts = [], defaultdict(list)
+        for noun, value in numbers:
+            whole = self._breakdown_of(noun, fatal_nouns)
+            if whole is not None:
+                parts[whole.i].append((noun, value))
+            elif noun in fatal_nouns:
+                totals.append((noun, value))
+        if not totals:
+            return
+        # Numbers conjoined under one fatal word are sides of one toll and add up ("left 27
+        # regime fighters and 26 jihadists dead"); a sentence that gives the toll twice
+        # ("Blast kills six ... A bomb blast killed six people") gives it once: the largest.
+        groups = defaultdict(list)
+        for noun, value in totals:
+            groups[_toll_head(noun)].append((noun, value))
+        totals = max(groups.values(), key=lambda group: sum(value for _, value in group))
+        event = self._event_for_casualties(events, totals[0][0])
+        if event is None:
+            return
+        sides = totals if len(totals) > 1 else parts.get(totals[0][0].i, [])
+        event.fatalities = (event.fatalities or 0) + sum(value for _, value in totals)
+        event.sides = [(self._side(noun, event), _noun_phrase(noun), value) for noun, value in sides]
+        named = list(dict.fromkeys(side for side, _, _ in event.sides if side))
+        if not event.actor1 and not event.actor2 and len(named) == 2:
+            event.actor1, event.actor2 = named  # the sides of the toll are the two sides of the fighting
+
+
+    @staticmethod
+    def _counted(token):
+        """(counted noun, value) for a number that counts people or things ("27 fighters", "119"), else None."""
+        if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+            return None
+        if token.dep_ in ("quantmod", "compound") and token.head.like_num:
+            return None  # "20" in "20 to 30", "Sixty" in "Sixty-seven"
+        value = _number(token)
+        if value is None or (1900 <= value <= 2100 and token.ent_type_ != "CARDINAL"):
+            return None
+        noun = token.head if token.dep_ in ("nummod", "quantmod") and token.head.pos_ in ("NOUN", "PROPN") else token
+        return noun, value
+
+
+    def _is_injured(self, noun) -> bool:
+        """Whether the counted noun is hurt, not dead: "35 wounded", "five injured", "wounding 20"."""
+        injury = self.table.words["injury_words"]
+        return bool(_own_modifiers(noun) & injury) or noun.head.lemma_.lower() in injury or noun.head.lower_ in injury
+
+
+    def _is_fatal(self, noun, running: bool = False) -> bool:
+        """Whether the counted noun is dead: argument of a fatal word, and no running total (unless running)."""
+        words = self.table.words
+        own = _own_modifiers(noun)
+        if own & words["injury_words"] and not own & words["fatal_words"]:
+            return False  # "Three people were killed and five injured": the five are hurt
+        token = noun
+        while token.dep_ == "conj" and token.head != token:
+            token = token.head
+        head = token.head
+        related = [head] + [c for c in head.children if c.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl")]
+        related += [c for n in (token, *token.conjuncts) for c in n.children if c.dep_ in ("amod", "acl")]
+        lemmas = {t.lemma_.lower() for t in related} | {t.lower_ for t in related}
+        if token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
+            verb = head.head
+            lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS}
+            lemmas |= {g.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS for g in c.children}
+            head = verb
+        if not lemmas & words["fatal_words"]:
+            return False
+        if token.dep_ == "nsubj" and head.lemma_.lower() in words["killing_verbs"]:
+            return False  # "Four suicide bombers killed six people": the four are the killers
+        if lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
+            return False
+        return running or not self._cumulative(head, token)
+
+
+    def _cumulative(self, verb, noun) -> bool:
+        """A running total: "since" a year or the start of a war, "the conflict has killed", "in total"."""
+        words = self.table.words
+        for since in (c for c in verb.subtree if c.lower_ == "since" and c.dep_ in ("prep", "mark")):
+            clause = since.head if since.dep_ == "mark" else since
+            if any((t.like_num and t.ent_type_ == "DATE") or re.fullmatch(r"(19|20)\d\d", t.text)
+                   or t.lemma_.lower() in words["cumulative_since_nouns"] for t in clause.subtree):
+                return True
+        if any(c.dep_ in SUBJECTS and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):
+            return True
+        if any(p.dep_ == "pobj" and p.lemma_.lower() in words["cumulative_subjects"] for c in verb.children
+               if c.dep_ == "prep" and c.lower_ in ("in", "during", "throughout") for p in c.children):
+            return True  # "200,000 people have died in the conflict"
+        return any(t.lemma_.lower() in words["cumulative_words"] for t in noun.subtree)
+
+
+    def _breakdown_of(self, noun, totals):
+        """The total this counted noun is a part of ("among them 71 ..."), or None."""
+        words = self.table.words
+        token = noun
+        for _ in range(4):
+            if token.dep_ == "conj":
+                token = token.head
+                continue
+            parent = token.head
+            if parent == token:
+                return None
+            if parent.lower_ in words["breakdown_words"] or parent.lemma_.lower() in words["breakdown_words"]:
+                anchor = parent.head
+                earlier = [t for t in totals if t != noun and t.i < noun.i
+                           and (t == anchor or anchor in t.ancestors or t in anchor.subtree)]
+                return earlier[-1] if earlier else None
+            token = parent
+        return None
+
+
+    def _event_for_casualties(self, events: list[Event], noun) -> Event | None:
+        ancestors = {t.i for t in noun.ancestors}
+        for event in events:
+            if event.trigger.i in ancestors or noun.i in {t.i for t in event.trigger.subtree}:
+                return event
+        return events[0] if events else None
+
+
+    def _side(self, noun, event: Event) -> int | None:
+        """Which actor a share of the toll belongs to: an entity in its words, else by what they are."""
+        for token in noun.subtree:
+            entity_id = self.token_entity.get(token.i)
+            if entity_id is not None and self._is_named_actor(entity_id):
+                return entity_id
+        lemmas = {t.lemma_.lower() for t in noun.subtree}
+        actors = [a for a in (event.actor1, event.actor2) if a]
+        state = [a for a in actors if self.entities[a].get("kind") in self.table.words["state_kinds"]]
+        other = [a for a in actors if a not in state]
+        if lemmas & self.table.side_words["state"]:
+            return state[0] if state else self.state_actor
+        if lemmas & self.table.side_words["combatant"]:
+            # "26 jihadists": the other side of the event, else the armed group the article is about
+            return other[0] if other else self.armed_actor
+        return None
+
+
+    def _toll_to_antecedent(self, sent, found: list[Event], earlier: list[Event], number: int) -> list[Event]:
+        """A killing reported of an event already told ("A car bomb exploded in Kabul. Three people
+        were killed in the blast.") or told in its own clause ("... were killed when a car bomb
+        exploded") is that event's toll, not an event of its own.
+
+        The sentence's only toll-carrying event must be a bare fatal verb. The event it belongs
+        to is one in the killing's own clause, else, when the sentence points back with a
+        definite event noun ("the blast", "this attack"), the last event of the last few
+        sentences; either must have no toll yet. The toll moves to it, and the date and the
+        killer when it has none.
+        """
+        carriers = [e for e in found if e.fatalities]
+        if len(carriers) != 1:
+            return found
+        killing = carriers[0]
+        if killing.trigger.lemma_.lower() not in self.table.words["fatal_words"]:
+            return found
+        # "Three people were killed when a car bomb exploded": the bombing, told in the killing's own clause
+        below = {t.i for t in killing.trigger.subtree}
+        antecedent = next((e for e in found if e is not killing and e.trigger.i in below and not e.fatalities
+                           and e.event_type != "Strategic developments"), None)
+        determiners = self.table.words["anaphoric_determiners"]
+        pointing = [t for t in sent if t.i != killing.trigger.i and t.lemma_.lower() in self.table.nouns
+                    and any(c.dep_ == "det" and c.lower_ in determiners for c in t.children)]
+        if antecedent is None and pointing:
+            window = number - self.table.anaphora_sentences
+            antecedent = next((e for e in reversed(earlier) if e.sentence_number >= window and not e.fatalities
+                               and e.event_type != "Strategic developments"), None)
+        if antecedent is None:
+            return found
+        antecedent.fatalities, antecedent.sides = killing.fatalities, killing.sides
+        antecedent.injured = antecedent.injured or killing.injured
+        antecedent.take_date(killing)
+        # "The ISIS group killed 50 people in an attack": who killed is who attacked
+        if killing.actor1 and not antecedent.actor1 and not killing.unnamed_actor:
+            antecedent.actor1 = killing.actor1
+            antecedent.actor2 = antecedent.actor2 or (killing.actor2 if killing.actor2 != killing.actor1 else None)
+        return [e for e in found if e is not killing and not self._same_noun(e, pointing)]
+
+
+    @staticmethod
+    def _same_noun(event: Event, pointing: list) -> bool:
+        """The event read from the noun that points back: it is the earlier event, not a new one."""
+        return any(event.trigger.i == t.i for t in pointing)
+
+
+    def _same_event_tolls(self, events: list[Event]) -> None:
+        """The mentions of one bombing, strike or massacre in an article carry its toll: the highest
+        the article gives (same_occurrence)."""
+        mentions = [(i, e.location, e.date if e.precision == "day" else None, e.event_type, e.sub_event_type, e.actor1)
+                    for i, e in enumerate(events)]
+        for group in same_occurrence(mentions, self.table):
+            tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
+            for i in group:
+                if tolls and events[i].fatalities is None:
+                    events[i].fatalities = max(tolls)

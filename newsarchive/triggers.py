@@ -1,0 +1,365 @@
+"""What happened: the event a trigger word tells, its type and sub-type, read off the parse;
+and the Event record the other parts fill in.
+
+A part of events.EventExtractor (a mixin): it reads the extractor's per-article state
+(entities, token_entity, table, sentence, focus, state_actor, armed_actor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .lexicon import SUBJECTS
+from .realis import SPECIFIC
+
+
+# Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
+PARTICLES = ("away", "back", "out", "off")
+
+
+@dataclass
+class ArticleEvents:
+    """What the events stage needs of one article."""
+
+    id: int
+    doc: object  # spacy Doc of the body
+    sentences: list[tuple[int, int, int]]  # (start_char, end_char, sentence id)
+    published: str | None
+    mentions: list[tuple[int, int, str]]  # (start_char, end_char, entity key)
+    text: str  # the body, doc.text: Doc.text joins its tokens in Python, 2 ms an article
+
+
+@dataclass
+class Event:
+    article_id: int
+    trigger: object  # the spaCy token
+    event_type: str
+    sub_event_type: str
+    actor1: int | None = None
+    actor2: int | None = None
+    location: int | None = None
+    sub_location: int | None = None
+    date: str | None = None
+    precision: str | None = None
+    date_text: str | None = None
+    fatalities: int | None = None
+    injured: int | None = None
+    sides: list[tuple[int | None, str, int]] = field(default_factory=list)  # (entity id, side words, count)
+    specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
+    realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
+    unnamed_actor: bool = False  # actor1 stands for "gunmen", "attackers": NULL unless a claim names them
+    sentence_id: int = 0
+    sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
+    attributed_to: int | None = None
+    evidence: str = ""
+
+    def take_date(self, other: Event) -> None:
+        """The other report's date, when this one has none."""
+        if self.date is None and other.date:
+            self.date, self.precision, self.date_text = other.date, other.precision, other.date_text
+
+    def said_little(self) -> bool:
+        """Nothing but the trigger word: no actor, place, date, toll or telling construction."""
+        return not (self.actor1 or self.actor2 or self.location or self.date or self.fatalities or self.specific)
+
+
+class Triggers:
+    def _event(self, trigger, article_id) -> Event | None:
+        if self._accidental(trigger):
+            return None
+        if trigger.pos_ == "NOUN" or trigger.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and trigger.lower_ in self.table.nouns:
+            event = self._noun_event(trigger, article_id)
+        else:
+            event = self._verb_event(trigger, article_id)
+        if event is not None:
+            event.realis = self.realis.classify(trigger)
+        return event
+
+
+    def _accidental(self, trigger) -> bool:
+        """Deaths in an accident or a disaster are no event (ACLED): "a plane crash killed 12", "seven
+        were killed when a tram derailed", "crashed in a wooded area, killing all aboard"."""
+        words = self.table.words
+        if trigger.lemma_.lower() not in words["fatal_words"]:
+            return False
+        accidents = words["accident_words"]
+        near = [c for c in trigger.children if c.dep_ in (*SUBJECTS, "advcl")]
+        near += [p for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after") for p in c.children
+                 if p.dep_ == "pobj"]
+        if trigger.dep_ in ("advcl", "xcomp", "conj"):
+            near.append(trigger.head)  # "crashed ..., killing all aboard"
+        near += [c for t in near for c in t.children if c.dep_ in (*SUBJECTS, "compound")]
+        return any(t.lemma_.lower() in accidents or t.lower_ in accidents for t in near)
+
+
+    def _verb_event(self, verb, article_id) -> Event | None:
+        lemma = self.table.forms.get(verb.lower_, verb.lemma_.lower())
+        children = list(verb.children)
+        particle = next((c.lower_ for c in children if c.dep_ == "prt" or c.dep_ == "advmod" and c.lower_ in PARTICLES), None)
+        passive = any(c.dep_ in ("nsubjpass", "agent") for c in children) or any(
+            c.dep_ == "auxpass" and c.i not in self.token_entity for c in children)
+        subject = self._subject(verb, passive)
+        if subject is not None and subject.lemma_.lower() in self.table.nouns:
+            return None  # "clashes took place", "air strikes have destroyed": the noun is the event
+        obj = next((c for c in children if c.dep_ in (("nsubjpass",) if passive else ("dobj",))), None)
+        if obj is None and not passive:
+            obj = next((c for c in children if c.dep_ in ("attr", "oprd")), None)
+        entry, prep_object = self._verb_entry(lemma, verb, particle, obj)
+        if entry is None or entry.get("attribution"):
+            return None
+        if obj is not None and obj.lower_ in self.table.words["reflexive_pronouns"] and lemma in self.table.words["fatal_words"]:
+            return None  # "the gunman killed himself": his own death is no event (and no toll)
+        if entry.get("requires_object_lemma") and self._points_back(obj):
+            return None  # "who carried out the attack": the attack already told, not a new one
+        target = prep_object if prep_object is not None else obj
+        if entry.get("inverted"):
+            subject, target = prep_object, subject
+        actor1 = self._actor(subject)
+        actor2 = self._actor(target)
+        if actor2 is None:
+            actor2 = next((self._actor(self._pobj(c), own_only=True) for c in children
+                           if c.dep_ == "prep" and c.lower_ in ("against", "on", "with") and self._pobj(c) is not None), None)
+        location = self._place_in(target)
+        sub_type, hinted = self._hinted_sub_type(entry, subject, target, verb)
+        if entry.get("weak") and not hinted and not any(
+                a and self.entities[a]["type"] != "NORP" for a in (actor1, actor2)):
+            return None
+        event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id)
+        event.specific = hinted or bool(entry.get("requires_object_lemma"))
+        if subject is not None and subject.lemma_.lower() in self.table.words["unidentified_attackers"] \
+                and event.actor1 == self.armed_actor and not self._names_group(subject):
+            event.unnamed_actor = True  # "gunmen stormed ...": typed as an armed side, but nobody named them
+        return event
+
+
+    def _verb_entry(self, lemma, verb, particle, obj):
+        """The most specific lexicon entry whose particle, preposition and object fit; with the prep's object."""
+        for entry in self.table.verbs.get(lemma, ()):
+            if (entry.get("particle") or None) != (particle if entry.get("particle") else None):
+                continue
+            required = entry.get("requires_object_lemma")
+            if required and not (obj is not None and self._has_lemma(obj, required)):
+                continue
+            prep_object = None
+            if entry.get("prep"):
+                holders = [verb] + ([obj] if obj is not None else [])
+                prep_object = next((self._pobj(c) for h in holders for c in h.children
+                                    if c.dep_ in ("prep", "agent") and c.lower_ == entry["prep"] and self._pobj(c) is not None), None)
+                if prep_object is None:
+                    continue
+            elif entry["object"] in ("territory", "target", "actor") and obj is None:
+                prep_object = next((self._pobj(c) for c in verb.children
+                                    if c.dep_ == "prep" and c.lower_ in ("on", "against", "into", "to", "towards", "toward")
+                                    and self._pobj(c) is not None), None)
+                if entry.get("weak") and prep_object is None:
+                    continue
+            return entry, prep_object
+        return None, None
+
+
+    @staticmethod
+    def _has_lemma(token, lemmas) -> bool:
+        words = {token.lemma_.lower(), token.lower_}
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        modifiers += [g for c in modifiers for g in c.children if g.dep_ == "compound"]  # "barrel bomb attack"
+        words.update(c.lemma_.lower() for c in modifiers)
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                words.update(p.lemma_.lower() for p in prep.children if p.dep_ == "pobj")
+        return bool(words & set(lemmas))
+
+
+    @staticmethod
+    def _pobj(prep):
+        return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+
+
+    def _subject(self, verb, passive):
+        """Who acted: the subject, the passive agent, or the subject of the verb this one hangs from."""
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            return self._pobj(agent)
+        token = verb
+        for _ in range(4):
+            subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+            if subject is None:
+                # The small model reads a sentence-initial "IS" as a verb ("IS began"): an actor
+                # named right before the verb is its subject.
+                subject = next((c for c in token.lefts if c.i in self.token_entity and c.dep_ in ("aux", "auxpass", "npadvmod")
+                                and self._is_actor(self.token_entity[c.i])), None)
+            if subject is not None:
+                if subject.tag_ == "WDT" or subject.lower_ in ("that", "which", "who"):
+                    return token.head if token.dep_ == "relcl" else None
+                return subject
+            if token.dep_ in ("relcl", "amod", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+                return token.head  # "fighters, who advanced ...", "jihadists ... advanced Thursday to ..."
+            if token.dep_ in ("xcomp", "conj", "advcl") and token.head != token:
+                token = token.head
+                continue
+            return None
+        return None
+
+
+    def _noun_event(self, noun, article_id) -> Event | None:
+        entry, specific = self._noun_entry(noun)
+        if entry is None:
+            return None
+        if entry.get("agent") and noun.dep_ not in SUBJECTS:
+            return None  # "including 11 suicide bombers": people, not an attack
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.ent_type_ == "DATE":
+            return None  # "nine months of air strikes": a campaign, not one event
+        if self._points_back(noun):
+            return None  # "The attacks follow ...": points back to events told before
+        words = self.table.words
+        actor1 = actor2 = location = None
+        possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+        actor1 = self._actor(possessor)
+        actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
+                                 and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
+                                 and not c.lower_.startswith("anti")), None)
+        if actor1 is None and entry["event_type"] in words["state_violence_types"]:
+            actor1 = self._country_forces(noun)  # "U.S. airstrikes", "Saudi-led air raids"
+        light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
+        # The verb a noun hangs from may carry the noun's date ("began its assault ... on May 30",
+        # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.
+        verb = light if light is not None else (
+            noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ in ("VERB", "AUX")
+            and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
+        if light is not None:
+            actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
+        # "a barrel bomb attack carried out by government forces", "the strike launched by the coalition"
+        for verb in (c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in words["perpetrating_verbs"]):
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            actor1 = actor1 or self._actor(self._pobj(agent), own_only=True)
+        for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
+            pobj = self._pobj(prep)
+            if pobj is None:
+                continue
+            word = prep.lower_
+            if word == "between":
+                found = [a for a in (self._actor(s, own_only=True) for s in [pobj, *pobj.conjuncts]) if a]
+                if found:
+                    actor1 = actor1 or found[0]
+                    actor2 = actor2 or (found[1] if len(found) > 1 else None)
+                for against in (c for c in pobj.subtree if c.dep_ == "prep" and c.lower_ == "against"):
+                    actor2 = actor2 or self._actor(self._pobj(against))
+            elif word in ("against", "with", "on", "by", "of") and self._actor(pobj, own_only=True):
+                if word in ("by", "of"):
+                    actor1 = actor1 or self._actor(pobj, own_only=True)
+                else:
+                    actor2 = actor2 or self._actor(pobj, own_only=True)
+            if word in words["location_preps"]:
+                location = location or self._place_in(pobj)
+        if entry.get("weak") and not (actor1 or actor2):
+            return None
+        event = self._classified(entry, entry["sub_event_type"], actor1, actor2, location, noun, article_id,
+                                 date_scope=verb)
+        event.specific = specific
+        return event
+
+
+    @staticmethod
+    def _points_back(noun) -> bool:
+        """"the attacks", "such raids": a bare definite event noun names events told before."""
+        children = list(noun.children)
+        return any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "such") for c in children) and not any(
+            c.dep_ in ("prep", "poss", "compound", "nmod", "nummod") for c in children)
+
+
+    def _noun_entry(self, noun) -> tuple[dict | None, bool]:
+        entries = self.table.nouns.get(noun.lower_) or self.table.nouns.get(noun.lemma_.lower())
+        for entry in entries or ():
+            modifier = entry.get("modifier")
+            if modifier is None or self._has_lemma(noun, [modifier]):
+                return entry, modifier is not None
+        return None, False
+
+
+    def _hinted_sub_type(self, entry, subject, target, verb) -> tuple[str, bool]:
+        """The sub-type the words around the verb call for ("suicide bombers struck", "shelled with mortars")."""
+        instruments = [self._pobj(c) for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+        subjects = [subject, *(c for c in verb.children if c.dep_ in SUBJECTS and c != subject)]
+        holders = ((entry.get("subject_lemma_hint"), [*subjects, *instruments]), (entry.get("object_lemma_hint"), [target]),
+                   (self.table.platforms, [*subjects, *instruments]))
+        for hints, tokens in holders:
+            for token in tokens:
+                if not hints or token is None:
+                    continue
+                words = [token.lemma_.lower()] + [c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod")]
+                for lemma, sub_type in hints.items():
+                    if lemma in words:
+                        if hints is self.table.platforms and entry["event_type"] != "Battles":
+                            continue
+                        return sub_type, True
+        return entry["sub_event_type"], False
+
+
+    def _classified(self, entry, sub_type, actor1, actor2, location, trigger, article_id, date_scope=None) -> Event:
+        words = self.table.words
+        actor1_kind = self.entities[actor1].get("kind") if actor1 else None
+        if sub_type == entry["sub_event_type"]:
+            if actor1_kind in words["state_kinds"] and entry.get("government_sub_event_type"):
+                sub_type = entry["government_sub_event_type"]
+            elif actor1_kind and actor1_kind not in words["state_kinds"] and entry.get("nonstate_sub_event_type"):
+                sub_type = entry["nonstate_sub_event_type"]
+        # ACLED's Attack is violence against civilians; against an armed actor it is a battle.
+        if sub_type == "Attack" and actor2 and self.entities[actor2].get("kind") in words["armed_kinds"] | words["state_kinds"]:
+            sub_type = "Armed clash"
+        event = Event(article_id, trigger, self.table.sub_event_types.get(sub_type, entry["event_type"]), sub_type,
+                      actor1=actor1, actor2=actor2 if actor2 != actor1 else None, location=location)
+        found = self._date_for(trigger) or (self._date_for(date_scope, own_only=True) if date_scope is not None else None)
+        if found:
+            event.date, event.precision, event.date_text = found
+        return event
+
+
+    def _merge_nested(self, events: list[Event]) -> list[Event]:
+        """A trigger inside another's phrase is the same event ("advanced ... after fighting with X",
+        "launched raids ..., targeting the highway"); the more specific sub-type wins."""
+        kept: list[Event] = []
+        for event in sorted(events, key=lambda e: (len(list(e.trigger.ancestors)), e.trigger.i)):
+            outer = next((k for k in kept if event.trigger.i in {t.i for t in k.trigger.subtree}
+                          and not self._own_clause(event.trigger, k.trigger)
+                          and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
+                          and (k.event_type == event.event_type
+                               or event.trigger.head == k.trigger and event.trigger.dep_ in ("dobj", "nsubjpass"))), None)
+            if outer is None:
+                kept.append(event)
+                continue
+            if event.specific and not outer.specific:
+                outer.sub_event_type, outer.specific = event.sub_event_type, True
+            outer.actor2 = outer.actor2 or (event.actor2 if event.actor2 != outer.actor1 else None) or (
+                event.actor1 if event.actor1 != outer.actor1 else None)
+            outer.actor1 = outer.actor1 or event.actor1
+            outer.location = outer.location or event.location
+            outer.take_date(event)
+        return sorted(kept, key=lambda e: e.trigger.i)
+
+
+    @staticmethod
+    def _own_clause(inner, outer) -> bool:
+        """Whether inner sits in a clause of its own under outer ("captured X, and fighters launched Y")."""
+        token = inner
+        while token != outer and token.head != token:
+            if token.pos_ in ("VERB", "AUX") and (token.dep_ == "conj" or any(
+                    c.dep_ in SUBJECTS and c.tag_ not in ("WDT", "WP") for c in token.children)):
+                return True
+            token = token.head
+        return False
+
+
+    def _generic_to_specific(self, events: list[Event]) -> None:
+        """"A suicide bomber struck a checkpoint in Mogadishu on Thursday ... Five soldiers were killed":
+        a generic word for violence ("killed", "attack", "blast") told of the same place and day as
+        one specific kind of remote violence in the article is that event, and has its type."""
+        words = self.table.words
+        specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date
+                    and e.precision == "day" and e.location]
+        for event in events:
+            if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
+                    words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
+                continue
+            kinds = {(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
+                     and e.date == event.date}
+            if len(kinds) == 1:  # (a car bomb and an air strike that day: "the explosion" may be either)
+                event.event_type, event.sub_event_type = kinds.pop()

@@ -1,0 +1,149 @@
+"""Where and when: an event's place and date, from its words, its sentence and the article.
+
+A part of events.EventExtractor (a mixin): it reads the extractor's per-article state
+(entities, token_entity, table, sentence, focus, state_actor, armed_actor).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from .dates import resolve_event_date
+from .triggers import Event
+
+
+class PlacesAndDates:
+    def _place_in(self, token) -> int | None:
+        """The most specific place an argument names (a town over its country)."""
+        if token is None:
+            return None
+        skip = {t.i for c in token.subtree if c.dep_ == "relcl" for t in c.subtree}  # "the town, which lies north of X"
+        places = [self.token_entity[t.i] for t in token.subtree
+                  if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])]
+        places = list(dict.fromkeys(places))
+        if not places:
+            return None
+        local = [p for p in places if self.entities[p].get("geo_precision") != "country"]
+        return (local or places)[0]
+
+
+    def _place(self, event: Event, sent) -> None:
+        """Settle where: the argument's place, else a place in the trigger's phrases, else in the sentence.
+
+        A country stands for the article's main town when that town is in it ("posts in
+        northeastern Syria" in a story about Hasakah). A place GeoNames lacks (a
+        neighbourhood) is kept as sub_location and the event placed at the town the
+        sentence or the article is about.
+        """
+        def places(tokens, precisions):
+            return [self.token_entity[t.i] for t in tokens if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
+                    and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions]
+
+        if event.location is None:
+            event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
+        if event.location is None and any(t.lemma_.lower() in self.table.words["anaphoric_place_nouns"] for t in sent):
+            event.location = self.focus  # "checkpoints inside the city" in a story about one city
+        if event.location is None or self.entities[event.location].get("geo_precision") == "country":
+            local = places(sent, ("exact", "region", None))
+            if local:
+                event.location = local[0]
+            elif event.location is not None and self.focus is not None and \
+                    self.entities[self.focus].get("country_code") == self.entities[event.location].get("country_code"):
+                event.location = self.focus
+        if event.location is not None and self.entities[event.location].get("latitude") is None:
+            geocoded = places(sent, ("exact", "region"))
+            event.sub_location = event.location
+            event.location = geocoded[0] if geocoded else self.focus
+
+
+    def _story_place(self, sent) -> int | None:
+        """Where an event with no place of its own happened: the country its sentence names when
+        that is not the story's ("In Turkey, the opposition met ..."), else the story's main place."""
+        focus_country = self.entities[self.focus].get("country_code") if self.focus else None
+        countries = [self.token_entity[t.i] for t in sent if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
+                     and self.entities[self.token_entity[t.i]].get("geo_precision") == "country"
+                     and t.dep_ == "pobj" and t.head.lower_ in ("in", "inside", "across", "throughout", "near", "at")]
+        other = [c for c in countries if self.entities[c].get("country_code") != focus_country]
+        return other[0] if other else self.focus
+
+
+    def _place_to_antecedent(self, sent, events: list[Event], number: int) -> None:
+        """"The strike in the town of Hawijah destroyed ...": a definite event noun that points back
+        gives its place to the event it names, told in the last few sentences without a place."""
+        for token in sent:
+            if token.pos_ != "NOUN" or token.lemma_.lower() not in self.table.nouns or not any(
+                    c.dep_ == "det" and c.lower_ in self.table.words["anaphoric_determiners"] for c in token.children) or any(
+                    c.dep_ in ("poss", "compound", "nmod", "nummod", "amod") for c in token.children):
+                continue
+            place = next((c for c in (self._place_in(self._pobj(p)) for p in token.children
+                                      if p.dep_ == "prep" and p.lower_ in ("in", "on", "near", "at")) if c), None)
+            if place is None:
+                continue
+            window = number - self.table.anaphora_sentences
+            antecedent = next((e for e in reversed(events) if e.sentence_number < number), None)
+            if antecedent is not None and antecedent.sentence_number >= window and antecedent.location is None:
+                antecedent.location = place
+
+
+    def _date_for(self, trigger, own_only=False):
+        """(iso, precision, text) of the date expression in the trigger's own phrase, if any.
+
+        own_only: only time words hanging on the trigger itself ("began its assault ... on
+        May 30"), not those deeper in its objects ("follow the capture last month of ...").
+        """
+        if own_only:
+            subtree = {t.i for c in trigger.children if c.dep_ in ("npadvmod", "prep", "tmod", "advmod")
+                       and (c.dep_ != "prep" or c.lower_ in ("on", "in", "at", "during")) for t in c.subtree}
+        else:
+            subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
+        sent = self.sentence
+        dates = self.date_entities
+        for ent in dates[bisect_left(self.date_starts, sent.start):bisect_left(self.date_starts, sent.end)]:
+            if not any(t.i in subtree for t in ent):
+                continue
+            before = trigger.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            if before in ("since", "until", "for") or ent.text.lower().startswith(("since", "the past", "the last")):
+                continue
+            resolved = resolve_event_date(ent.text, self.published)
+            if resolved:
+                return resolved.iso, resolved.precision, ent.text
+        return None
+
+
+    def _speech_parts(self, trigger) -> set[int]:
+        """Tokens of speech clauses under the trigger ("..., a source told AFP on Wednesday")."""
+        parts = set()
+        for token in trigger.subtree:
+            if token != trigger and token.pos_ == "VERB" and token.lemma_.lower() in self.table.speech_verbs:
+                parts.update(t.i for t in token.subtree)
+        return parts
+
+
+    def _lead_dates(self, events: list[Event]) -> None:
+        """A report's first paragraphs tell its lead event: an event told without a date of its own, at
+        the lead's place, before it or within a few sentences after it, is of the lead's day (its
+        date_text says so). The lead is the first event dated to the day, else the first dated one."""
+        lead = next((e for e in events if e.precision == "day"), None) or next((e for e in events if e.date), None)
+        if lead is None:
+            return
+        for event in events:
+            if event.date is None and event.location == lead.location and \
+                    event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
+                event.date, event.precision = lead.date, lead.precision
+                event.date_text = f"{lead.date_text} (the lead's date)"
+
+
+    def _same_event_dates(self, events: list[Event]) -> None:
+        """A bombing, a strike or a massacre told again later in the article without its date ("the
+        explosion in front of the bakery") is the one the article dated to the day at that place, when
+        it dated only one such: its date_text says so. (Weapons are not compared, as same_occurrence
+        does: a mention typed by a word of another weapon still tells of the day; measured, comparing
+        them cost more right dates than it saved.)"""
+        one_off = self.table.words["one_off_types"]
+        dated = [e for e in events if e.precision == "day" and e.location and e.event_type in one_off]
+        for event in events:
+            if event.date is None and event.location and event.event_type in one_off:
+                days = {(e.date, e.date_text.partition(" (")[0]) for e in dated if e.location == event.location}
+                if len({day for day, _ in days}) == 1:
+                    day, text = min(days)
+                    event.date, event.precision, event.date_text = day, "day", f"{text} (told of the same event)"
