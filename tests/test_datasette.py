@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 
 import pytest
 import yaml
@@ -102,3 +103,21 @@ def test_labels_and_descriptions(datasette):
 def test_build_info_is_hidden(datasette):
     tables = {t["name"] for t in get(datasette, "/archive.json").json()["tables"] if not t["hidden"]}
     assert "_build_info" not in tables and "articles" in tables
+
+
+def test_an_archive_of_any_name_is_served_with_its_queries_and_descriptions(built_archive, tmp_path):
+    from .conftest import datasette_for
+
+    mine = tmp_path / "mine.db"
+    shutil.copy(built_archive, mine)
+    served = datasette_for(mine)
+    queries = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["archive"]["queries"]
+    page = get(served, "/mine").text
+    assert all(f'href="/mine/{name}"' in page for name in queries), "a canned query is missing on /mine"
+    rows = get(served, "/mine/fatalities_by_actor.json?_shape=array").json()
+    assert rows and rows[0]["actor"]
+    tables = {t["name"]: t for t in get(served, "/mine.json").json()["tables"]}
+    assert tables["_build_info"]["hidden"]
+    assert "One row per reported event" in get(served, "/mine/events").text  # the table's description
+    described = get(served, "/-/metadata.json").json()["databases"]["mine"]
+    assert described["tables"]["articles"]["description"] and described["tables"]["events"]["facets"]

@@ -39,6 +39,20 @@ def test_publish_check_fails_loudly(built_archive, tmp_path, capsys, monkeypatch
     assert "publish-check FAILED" in out and "/archive/broken: HTTP 400" in out
 
 
+def test_publish_check_serves_an_archive_of_any_name_and_fails_on_one_served_bare(built_archive, tmp_path, capsys,
+                                                                                  monkeypatch):
+    db = tmp_path / "mine.db"
+    shutil.copy(built_archive, db)
+    monkeypatch.chdir(ROOT)
+    assert check.main([str(db), "--", *datasette_flags()]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "200  /mine/fatalities_by_actor" in out and "ok    mine is served with its canned queries" in out
+    flags = list(datasette_flags())
+    bare = flags[:flags.index("--plugins-dir")] + flags[flags.index("--plugins-dir") + 2:]  # without the plugins
+    assert check.main([str(db), "--", *bare]) == 1
+    assert "FAIL  mine is served with its canned queries" in capsys.readouterr().out
+
+
 def test_readme_publish_commands_match_the_makefile():
     readme = (ROOT / "README.md").read_text()
     publishing = readme[readme.index("## Publishing"):]
