@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -78,15 +77,16 @@ def with_national_forces(curated: tuple[Actor, ...], spec: dict) -> tuple[Actor,
 
 @dataclass(frozen=True)
 class NationalForces:
-    """"Sudanese security services", "Kenyan police", "an Afghan soldier", "Russia's military".
+    """"Sudanese security services", "Kenyan police", "an Afghan soldier".
 
-    A country's demonym or abbreviation (U.S., UK), or its name with "'s" (countries.yml),
-    then one of the words for its forces (actors.yml, national_forces), names that state's
-    forces: its first curated state forces for the military words, else the ACLED-named actor.
+    A country's demonym (countries.yml), then one of the words for its forces (actors.yml,
+    national_forces), names that state's forces: its first curated state forces for the
+    military words, else the ACLED-named actor. Only demonyms: a country's name ("Russia's
+    military", "U.S. troops") stays a mention of the place, and the curated aliases above
+    name the commonest of those forces.
     """
 
-    adjectives: dict[tuple[str, ...], str]  # ("south", "sudanese"), ("u.s.",) -> country code
-    names: dict[tuple[str, ...], str]  # ("south", "sudan") -> SS, before "'s"
+    demonyms: dict[tuple[str, ...], str]  # ("south", "sudanese") -> SS
     words: dict[tuple[str, ...], str]  # ("security", "services") -> "military"
     actors: dict[tuple[str, str], str]  # (country code, branch) -> actor name
 
@@ -105,16 +105,14 @@ class NationalForces:
 
     @cached_property
     def first_words(self) -> frozenset[str]:
-        return frozenset(lead[0] for lead in (*self.adjectives, *self.names))
+        return frozenset(demonym[0] for demonym in self.demonyms)
 
     def _match(self, lowers: list[str], start: int) -> tuple[int, str] | None:
         for size in (3, 2, 1):
-            lead = tuple(lowers[start:start + size])
-            code, at = self.adjectives.get(lead), start + size
-            if code is None and lead in self.names and at < len(lowers) and lowers[at] in ("'s", "’s"):
-                code, at = self.names[lead], at + 1
+            code = self.demonyms.get(tuple(lowers[start:start + size]))
             if code is None:
                 continue
+            at = start + size
             for length in (3, 2, 1):
                 branch = self.words.get(tuple(lowers[at:at + length]))
                 if branch is not None:
@@ -135,21 +133,17 @@ def national_forces(curated: tuple[Actor, ...], spec: dict) -> NationalForces:
     for actor in curated:
         if actor.kind == "state forces" and actor.country:
             first_curated.setdefault(actor.country, actor.name)
-    adjectives: dict[tuple[str, ...], str] = {}
-    names: dict[tuple[str, ...], str] = {}
+    demonyms: dict[tuple[str, ...], str] = {}
     actors: dict[tuple[str, str], str] = {}
     for code, country in countries.items():
-        aliases = country.get("aliases", ())
-        for adjective in (*country.get("demonyms", ()), *(a for a in aliases if re.fullmatch(r"(?:[A-Z]\.?){2,4}", a))):
-            adjectives.setdefault(tuple(adjective.lower().split()), code)
-        for name in (country["name"], *(a for a in aliases if " " not in a)):
-            names.setdefault(tuple(name.lower().split()), code)
+        for demonym in country.get("demonyms", ()):
+            demonyms.setdefault(tuple(demonym.lower().split()), code)
         the = "the " if country["name"] in spec.get("definite", ()) else ""
         for branch in spec["branches"]:
             curated_name = first_curated.get(code) if branch == "military" else None
             actors[(code, branch)] = curated_name or spec["names"][branch].format(country=the + country["name"])
     words = {tuple(word.lower().split()): branch for branch, listed in spec.get("branches", {}).items() for word in listed}
-    return NationalForces(adjectives, names, words, actors)
+    return NationalForces(demonyms, words, actors)
 
 
 @lru_cache(maxsize=1)

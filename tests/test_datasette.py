@@ -121,3 +121,24 @@ def test_an_archive_of_any_name_is_served_with_its_queries_and_descriptions(buil
     assert "One row per reported event" in get(served, "/mine/events").text  # the table's description
     described = get(served, "/-/metadata.json").json()["databases"]["mine"]
     assert described["tables"]["articles"]["description"] and described["tables"]["events"]["facets"]
+
+
+ACLED_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+                 "country", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities"]
+
+
+def test_events_export_in_acleds_columns(datasette):
+    rows = get(datasette, "/archive/acled_export.json?_shape=array&from=&to=").json()
+    assert rows and list(rows[0]) == ACLED_COLUMNS
+    clusters = get(datasette, "/archive.json?sql=select+count(*)+as+n+from+event_clusters&_shape=array").json()[0]["n"]
+    assert len(rows) == clusters  # one row per real-world event
+    dated = [row for row in rows if row["event_date"]]
+    assert dated == sorted(dated, key=lambda row: row["event_date"]) == rows[:len(dated)]  # by date, undated last
+    assert all(row["time_precision"] in (1, 2, 3) and row["geo_precision"] in (1, 2, 3) for row in rows)
+    assert all(isinstance(row["fatalities"], int) for row in rows)  # 0 when none is reported, as ACLED
+    tolled = next(row for row in rows if row["fatalities"])
+    assert tolled["source"] and tolled["notes"] and tolled["actor1"]
+    june = get(datasette, "/archive/acled_export.json?_shape=array&from=2015-06-03&to=2015-06-04").json()
+    assert june and all("2015-06-03" <= row["event_date"] <= "2015-06-04z" for row in june)
+    csv = get(datasette, "/archive/acled_export.csv?from=&to=").text
+    assert csv.splitlines()[0] == ",".join(ACLED_COLUMNS)
