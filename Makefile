@@ -16,7 +16,8 @@ SOURCES ?=
 # The settings of a public archive: one place for `make serve`, `make publish-check`,
 # the browser tests and (as --extra-options) the README's `datasette publish` commands.
 DATASETTE_SETTINGS = --setting sql_time_limit_ms 3500 --setting max_returned_rows 1000 \
-	--setting facet_time_limit_ms 500 --setting default_page_size 50
+	--setting facet_time_limit_ms 500 --setting default_page_size 50 --setting suggest_facets off \
+	--setting truncate_cells_html 300
 DATASETTE_FLAGS = -m metadata.yml --plugins-dir plugins --template-dir templates $(DATASETTE_SETTINGS)
 CHROMIUM = /usr/bin/chromium
 

@@ -97,7 +97,7 @@ SCHEMA: tuple[Table, ...] = (
                       ("location_id", "entities", "id"), ("sub_location_id", "entities", "id"),
                       ("attributed_to_id", "entities", "id"), ("cluster_id", "event_clusters", "id")),
         indexes=(("article_id",), ("sentence_id",), ("event_type", "sub_event_type"), ("actor1_id",), ("actor2_id",),
-                 ("location_id",), ("event_date",), ("cluster_id",)),
+                 ("location_id",), ("sub_location_id",), ("event_date",), ("cluster_id",)),
         not_null=frozenset({"article_id", "sentence_id", "event_type", "sub_event_type", "cluster_id", "evidence"}),
     ),
     Table(

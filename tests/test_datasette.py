@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -18,10 +19,26 @@ def get(datasette, path: str):
 
 
 def test_search_canned_query_ranks_and_highlights(datasette):
-    found = get(datasette, "/archive/search.json?q=Hasakeh&_shape=array").json()
+    found = get(datasette, "/archive/search.json?q=%22Hasakeh%22&_shape=array").json()
     assert len(found) == 2
     assert all("**Hasakeh**" in row["snippet"] for row in found)
     assert {row["outlet"] for row in found} == {"Newsmax", None}
+
+
+@pytest.mark.parametrize("query", ["Hasakeh", "Hasaka", "al-Hasakah", "Hasakah", "Hasakah OR Hasakeh", "Hasak*",
+                                   "Daesh", "Islamic State", "ISIS"])
+def test_search_finds_every_spelling_and_takes_operators(datasette, query):
+    # All five seeds are about Hasakah and the Islamic State, each spelling them its own way.
+    found = get(datasette, f"/archive/search.json?q={quote(query)}&_shape=array").json()
+    assert len(found) == 5, query
+
+
+def test_search_says_what_else_it_matched_and_survives_bad_syntax(datasette):
+    page = get(datasette, "/archive/search?q=Daesh").text
+    assert "Also matched" in page and "Islamic State" in page[page.index("Also matched"):][:300]
+    for query in ['"unclosed', "(Hasakeh OR", "OR", "NOT", "Hasakeh AND", ")(", "***", "NEAR(", "title:x"]:
+        get(datasette, f"/archive/search.json?q={quote(query)}&_shape=array")  # 200, never an error page
+        get(datasette, f"/archive/articles.json?_search={quote(query)}&_shape=array")
 
 
 @pytest.mark.parametrize("path", ["/archive/search", "/archive/search.json?q=&_shape=array",
