@@ -245,9 +245,11 @@ class ArticleLinker:
 
         if label == "NORP" or text.lower() in table.norp:
             canonical = table.norp.get(text.lower())
-            if canonical or self._demonym_country(text):
+            country = self._demonym_country(canonical or text)
+            if canonical or country:
                 canonical = canonical or text
-                return f"norp:{canonical.lower()}", EntityInfo("NORP", curated_name=canonical)
+                # "Syrian": the people keep their type, and link to their country (entities.country_code)
+                return f"norp:{canonical.lower()}", EntityInfo("NORP", curated_name=canonical, country_code=country)
 
         place_type = self._place_type(span, after)
         if span[-1].lower_ in PROVINCE_NOUNS:

@@ -140,6 +140,9 @@ class Triggers:
             required = entry.get("requires_object_lemma")
             if required and not (obj is not None and self._has_lemma(obj, required)):
                 continue
+            if obj is not None and obj.lemma_.lower() in self.table.words["idiom_objects"] and not any(
+                    c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in obj.children):
+                return None, None  # "took cover", "take part", "police take position outside the hotel"
             prep_object = None
             if entry.get("prep"):
                 holders = [verb] + ([obj] if obj is not None else [])
@@ -155,7 +158,6 @@ class Triggers:
                     continue
             return entry, prep_object
         return None, None
-
 
     @staticmethod
     def _has_lemma(token, lemmas) -> bool:

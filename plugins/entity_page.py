@@ -145,8 +145,17 @@ async def entity_context(datasette, database, pk):
     def link(table, row_id):
         return datasette.urls.row(database, table, str(row_id))
 
+    # A people, a state's forces or a group with a country ("Syrian" -> Syria): the country's page
+    country = None
+    if entity.get("country_code") and entity.get("geo_precision") != "country" and entity.get("latitude") is None:
+        found = await rows(db, "select id, name from entities where country_code = ? and geo_precision = 'country' "
+                               "order by mention_count desc limit 1", [entity["country_code"]])
+        country = {"code": entity["country_code"], "name": found[0]["name"] if found else entity["country_code"],
+                   "href": link("entities", found[0]["id"]) if found else None}
+
     return {
         "entity": entity,
+        "country": country,
         "aliases": parse_aliases(entity.get("aliases")),
         "is_place": entity.get("latitude") is not None and entity.get("longitude") is not None,
         "map": map_settings(datasette, database, entity),

@@ -25,11 +25,12 @@ REFERENCES = {
 }
 LABELS = {"articles": "title", "entities": "name", "sources": "name"}
 NAMED = {"title": "articles", "name": "entities"}
+UNTITLED = "Untitled article"  # the one name of an article without a title, on every page
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if value is None:
+    if value is None and not (column == "title" and table is None):
         return None
     if table == "articles" and column == "story_id":
         href = datasette.urls.table(database, "articles") + "?story_id=" + str(int(value))
@@ -47,13 +48,13 @@ def render_cell(row, value, column, table, database, datasette):
             if label is None:
                 return None
             return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(
-                datasette.urls.row(database, target, str(row_id)), label or "(untitled)", row_id)
+                datasette.urls.row(database, target, str(row_id)), label or UNTITLED, row_id)
         if "id" not in row.keys():
             return None
         target, row_id = NAMED[column], row["id"]
-        if await lookup(db, target, row_id) != value:
+        if await lookup(db, target, row_id) != (value or ""):
             return None
-        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, target, str(row_id)), value)
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, target, str(row_id)), value or UNTITLED)
 
     return link
 

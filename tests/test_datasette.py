@@ -159,3 +159,12 @@ def test_events_export_in_acleds_columns(datasette):
     assert june and all("2015-06-03" <= row["event_date"] <= "2015-06-04z" for row in june)
     csv = get(datasette, "/archive/acled_export.csv?from=&to=").text
     assert csv.splitlines()[0] == ",".join(ACLED_COLUMNS)
+
+
+def test_an_untitled_article_has_one_name_and_a_link_in_query_results(datasette):
+    page = get(datasette, "/archive/search?q=Hasakeh").text
+    untitled = [row["id"] for row in get(datasette, "/archive/search.json?q=Hasakeh&_shape=array").json()
+                if not row["title"]]
+    assert untitled, "the seeds have an article without a title"
+    assert f'<a href="/archive/articles/{untitled[0]}">Untitled article</a>' in page
+    assert "(untitled)" not in page and ">None<" not in page

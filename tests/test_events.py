@@ -411,3 +411,15 @@ def test_bare_police_and_troops_are_the_forces_of_the_storys_country(tmp_path):
     assert found["arrested"]["actor1"] == "Police Forces of Mali", found  # ACLED: the country's police
     assert found["raided"]["actor1"] == "Malian Armed Forces", found  # and its army (curated)
     assert found["attacked"]["actor1"] != "Malian Armed Forces", found  # "rebel troops" are not the state's
+
+
+def test_verb_noun_idioms_are_no_capture(tmp_path):
+    db = built(tmp_path, "idioms.txt", (
+        "Gunfire near the hotel\n"
+        "Published: 2017-10-02T10:00:00Z\n\n"
+        "LAS VEGAS (AP) - Police take position outside the hotel on Sunday night, officials said.\n\n"
+        "Islamic State fighters took cover in Tabqa on Sunday as the YPG took the town of Tabqa, "
+        "a monitor said.\n"))
+    found = rows(db, "select trigger, evidence from events")
+    assert not [row for row in found if "take position" in row["evidence"]], found
+    assert [row["trigger"] for row in found if "Tabqa" in row["evidence"]] == ["took"], found  # the capture alone

@@ -100,6 +100,16 @@ def test_entity_page_of_an_actor_has_no_map(datasette, built_archive):
     assert text.count("<mark>") >= 50
 
 
+def test_a_people_and_a_states_forces_link_to_their_country(datasette, built_archive):
+    syria = value(built_archive, "select id from entities where country_code = 'SY' and geo_precision = 'country'")
+    for name in ("Syrian", "Syrian government forces"):  # NORP keeps its type; the curated actor its kind
+        row = asyncio.run(datasette.client.get(
+            f"/archive/entities.json?name={name.replace(' ', '+')}&_shape=array")).json()[0]
+        assert row["country_code"] == "SY" and row["type"] in ("NORP", "ORG"), row
+        text = page(datasette, f"/archive/entities/{row['id']}")
+        assert f'Country: <a href="/archive/entities/{syria}">Syria</a>' in text
+
+
 def test_other_rows_keep_the_default_page(datasette):
     text = page(datasette, "/archive/sources/afp")
     assert "sources: afp" in text and "article-page" not in text and "entity-page" not in text
