@@ -72,6 +72,30 @@ class Roles:
         return None
 
 
+    def _antecedent(self, token) -> int | None:
+        """"They later seized Sirte", "the group said it killed 20 soldiers": a pronoun or "the group"
+        as subject is the last armed group or state force named before it, in its sentence or the
+        two before (a measured rule, not a coreference model)."""
+        if token is None or token.doc[token.i].ent_type_:
+            return None
+        words = self.table.words
+        pointing = token.lower_ in words["anaphoric_pronouns"] or (
+            token.lemma_.lower() in words["anaphoric_group_nouns"]
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            and not any(c.dep_ in ("compound", "amod", "nmod", "poss", "prep", "relcl", "acl") for c in token.children))
+        if not pointing:
+            return None
+        start = token.sent.start
+        for _ in range(2):
+            if start > 0:
+                start = token.doc[start - 1].sent.start
+        kinds = words["armed_kinds"] | words["state_kinds"]
+        for i in range(token.i - 1, start - 1, -1):
+            entity = self.token_entity.get(i)
+            if entity is not None and self.entities[entity].get("kind") in kinds:
+                return entity
+        return None
+
     def _country_forces(self, token) -> int | None:
         """The state whose forces the words name ("U.S. airstrikes", "Israeli warplanes", "Saudi-led
         raids"): its curated state forces when the article names them, else the country itself."""

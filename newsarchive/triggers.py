@@ -114,7 +114,7 @@ class Triggers:
         target = prep_object if prep_object is not None else obj
         if entry.get("inverted"):
             subject, target = prep_object, subject
-        actor1 = self._actor(subject)
+        actor1 = self._actor(subject) or self._antecedent(subject)
         actor2 = self._actor(target)
         if actor2 is None:
             actor2 = next((self._actor(self._pobj(c), own_only=True) for c in children
@@ -228,7 +228,8 @@ class Triggers:
             noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ in ("VERB", "AUX")
             and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
         if light is not None:
-            actor1 = actor1 or self._actor(self._subject(light, noun.dep_ == "nsubjpass"))
+            light_subject = self._subject(light, noun.dep_ == "nsubjpass")
+            actor1 = actor1 or self._actor(light_subject) or self._antecedent(light_subject)
         # "a barrel bomb attack carried out by government forces", "the strike launched by the coalition"
         for verb in (c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in words["perpetrating_verbs"]):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)

@@ -423,3 +423,17 @@ def test_verb_noun_idioms_are_no_capture(tmp_path):
     found = rows(db, "select trigger, evidence from events")
     assert not [row for row in found if "take position" in row["evidence"]], found
     assert [row["trigger"] for row in found if "Tabqa" in row["evidence"]] == ["took"], found  # the capture alone
+
+
+def test_they_and_the_group_are_the_actor_named_just_before(tmp_path):
+    db = built(tmp_path, "sirte.txt", (
+        "Militants advance on the coast\n"
+        "Published: 2015-06-10T10:00:00Z\n\n"
+        "TRIPOLI (Reuters) - Islamic State fighters entered Nofaliya in central Libya in February, officials said. "
+        "They seized the town of Sirte on Tuesday.\n\n"
+        "In Benghazi, Libyan National Army troops pushed east. The group said it killed 20 fighters "
+        "near Derna on Wednesday.\n"))
+    found = {row["trigger"]: row for row in rows(db, "select trigger, a1.name as actor1 from events "
+                                                      "left join entities a1 on a1.id = events.actor1_id")}
+    assert found["seized"]["actor1"] == "Islamic State", found
+    assert found["killed"]["actor1"] == "Libyan National Army", found  # the last group named before
