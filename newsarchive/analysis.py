@@ -128,7 +128,7 @@ class Analyser:
         """Everything after the model: curated names, entity keys, events, story signature."""
         doc = self.curated(doc)
         sentences = nlp_stage.sentence_spans(doc, article.body)
-        links = self.linker.link(doc, article.dateline)
+        links = self.linker.link(doc, article.dateline, article.body)
         analysis = ArticleAnalysis(article.id, sentences, links.mentions, links.entities, links.dateline,
                                    links.dateline_text)
         sentence_rows = [(start, end, sentence_id(article.content_hash, position))

@@ -146,10 +146,12 @@ class Roles:
         the attack it claims (the events at the claimed attack's place that name no actor1), unless
         the claim is denied, hedged or disputed ("the FBI has disputed the claim")."""
         words = self.table.words
-        if any(t.lemma_.lower() in words["disputing_verbs"] and any(c.lemma_.lower() == "claim" for c in t.subtree)
-               for t in doc if t.pos_ == "VERB"):
+        verbs = [t for t in doc if t.pos_ == "VERB"]
+        claims = [t for t in verbs if t.lemma_.lower() == "claim"]
+        if not claims or any(t.lemma_.lower() in words["disputing_verbs"] and any(
+                c.lemma_.lower() == "claim" for c in t.subtree) for t in verbs):
             return
-        for verb in (t for t in doc if t.lemma_.lower() == "claim" and t.pos_ == "VERB"):
+        for verb in claims:
             if self.realis.classify(verb) != SPECIFIC:
                 continue  # "No group immediately claimed responsibility", "could claim"
             children = list(verb.children)
