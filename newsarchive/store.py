@@ -185,7 +185,7 @@ VIEWS = {
               || '; reported by ' || event_clusters.source_count
               || case event_clusters.source_count when 1 then ' outlet: ' else ' outlets: ' end
               || event_clusters.evidence,
-            'link', 'event_reports?event=' || event_clusters.id
+            'link', 'event_clusters/' || event_clusters.id
           ) as popup
         from event_clusters
         join entities as place on place.id = event_clusters.location_id

@@ -121,6 +121,7 @@ async def article_context(datasette, database, pk):
         "link_article": lambda article_id: datasette.urls.row(database, "articles", str(article_id)),
         "link_source": lambda source_id: datasette.urls.row(database, "sources", str(source_id)),
         "link_table": lambda table: datasette.urls.table(database, table),
+        "link_event": lambda cluster_id: datasette.urls.row(database, "event_clusters", str(cluster_id)),
     }
 
 
@@ -135,10 +136,12 @@ async def entity_names(db, ids):
 
 async def article_events(db, pk):
     """The article's events with actor and place names; [] when the archive has no events table."""
-    if not await db.table_exists("events"):
+    if not await db.table_exists("events") or not await db.table_exists("event_clusters"):
         return []
     events = await rows(db, """
-        select events.* from events left join sentences on sentences.id = events.sentence_id
+        select events.*, event_clusters.source_count from events
+        left join sentences on sentences.id = events.sentence_id
+        left join event_clusters on event_clusters.id = events.cluster_id
         where events.article_id = ? order by sentences.position, events.id""", [pk])
     roles = ("actor1_id", "actor2_id", "location_id", "sub_location_id")
     names = await entity_names(db, [event.get(column) for event in events for column in roles])

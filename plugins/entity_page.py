@@ -5,9 +5,8 @@ Its aliases, a map pin for a place, the articles and sentences that mention it
 is quoted as saying, and the entities it most often shares a sentence with.
 Events and attributions appear when the archive has those tables.
 
-Text from articles is escaped with markupsafe; the map pin is drawn by a small
-script that reads its coordinates from data- attributes and uses the tile layer
-configured for datasette-cluster-map, so self-hosted tiles apply here too.
+Text from articles is escaped with markupsafe; a place's pin is drawn by
+plugins/pin_map.py.
 """
 
 import json
@@ -17,30 +16,12 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup, escape
 
-SENTENCE_LIMIT = 300
+# Every list on the page is bounded, so the page of a place named in 10,000 articles stays small;
+# each ends with a link to the whole list as a table.
+SENTENCE_LIMIT = 200
 NEIGHBOUR_LIMIT = 15
-TILE_LAYER = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
-TILE_LAYER_OPTIONS = {
-    "maxZoom": 19,
-    "attribution": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-}
-
-PIN_SCRIPT = """
-document.addEventListener("DOMContentLoaded", () => {
-  const el = document.getElementById("entity-map");
-  if (!el || !window.datasette || !datasette.leaflet) return;
-  const css = document.createElement("link");
-  css.rel = "stylesheet";
-  css.href = datasette.leaflet.CSS_URL;
-  document.head.appendChild(css);
-  import(datasette.leaflet.JAVASCRIPT_URL).then(() => {
-    const point = [parseFloat(el.dataset.latitude), parseFloat(el.dataset.longitude)];
-    const map = L.map(el).setView(point, parseInt(el.dataset.zoom, 10));
-    L.tileLayer(el.dataset.tileLayer, JSON.parse(el.dataset.tileLayerOptions)).addTo(map);
-    L.marker(point, {title: el.dataset.name}).addTo(map);
-  });
-});
-"""
+EVENT_LIMIT = 100
+LIST_LIMIT = 50
 
 
 @hookimpl
@@ -53,13 +34,6 @@ def extra_template_vars(view_name, table, database, request, datasette):
         return {"entity_page": await entity_context(datasette, database, pk)}
 
     return entity_vars
-
-
-@hookimpl
-def extra_body_script(view_name, table):
-    if view_name == "row" and table == "entities":
-        return PIN_SCRIPT
-    return None
 
 
 async def rows(db, sql, params=()):
@@ -86,16 +60,6 @@ def highlight(text, spans):
     return Markup("").join(parts)
 
 
-def map_settings(datasette, database, entity):
-    config = datasette.plugin_config("datasette-cluster-map", database=database, table="entities") or {}
-    zoom = {"country": 5, "region": 7}.get(entity.get("geo_precision"), 10)
-    return {
-        "tile_layer": config.get("tile_layer") or TILE_LAYER,
-        "tile_layer_options": json.dumps(config.get("tile_layer_options") or TILE_LAYER_OPTIONS),
-        "zoom": zoom,
-    }
-
-
 async def entity_context(datasette, database, pk):
     db = datasette.get_database(database)
     found = await rows(db, "select * from entities where id = ?", [pk])
@@ -111,7 +75,7 @@ async def entity_context(datasette, database, pk):
         left join sources on sources.id = articles.source_id
         left join sentences on sentences.id = mentions.sentence_id
         where mentions.entity_id = ?
-        order by articles.published is null, articles.published, articles.id, sentences.position,
+        order by articles.published is null, articles.published desc, articles.id desc, sentences.position,
                  mentions.start_char
         limit ?""", [pk, SENTENCE_LIMIT])
     articles, spans = [], {}
@@ -131,7 +95,7 @@ async def entity_context(datasette, database, pk):
         select articles.id, articles.title, articles.published, sources.name as outlet
         from articles left join sources on sources.id = articles.source_id
         where articles.dateline_entity_id = ?
-        order by articles.published is null, articles.published, articles.id""", [pk])
+        order by articles.published is null, articles.published desc, articles.id limit ?""", [pk, LIST_LIMIT + 1])
     neighbours = await rows(db, """
         select entities.id, entities.name, entities.type,
                count(distinct other.sentence_id) as sentences, count(distinct other.article_id) as articles
@@ -158,7 +122,6 @@ async def entity_context(datasette, database, pk):
         "country": country,
         "aliases": parse_aliases(entity.get("aliases")),
         "is_place": entity.get("latitude") is not None and entity.get("longitude") is not None,
-        "map": map_settings(datasette, database, entity),
         "articles": articles,
         "datelined": datelined,
         "neighbours": neighbours,
@@ -167,6 +130,10 @@ async def entity_context(datasette, database, pk):
         "link_entity": lambda row_id: link("entities", row_id),
         "link_article": lambda row_id: link("articles", row_id),
         "link_mentions": datasette.urls.table(database, "mentions") + f"?entity_id={quote(str(pk))}",
+        "link_table": lambda table, column: datasette.urls.table(database, table) + f"?{column}={quote(str(pk))}",
+        "link_event": lambda cluster_id: link("event_clusters", cluster_id),
+        "link_event_map": datasette.urls.table(database, "event_map") + f"?location={quote(entity['name'])}",
+        "list_limit": LIST_LIMIT,
     }
 
 
@@ -179,25 +146,36 @@ async def entity_names(db, ids):
 
 
 async def entity_events(db, pk):
-    """Events with this entity as an actor or as the place; [] without an events table."""
-    if not await db.table_exists("events"):
-        return []
-    columns = await db.table_columns("events")
-    roles = [c for c in ("actor1_id", "actor2_id", "location_id", "sub_location_id") if c in columns]
-    if not roles:
-        return []
-    where = " or ".join(f"{column} = :id" for column in roles)
-    date = "event_date" if "event_date" in columns else "id"
-    events = await rows(db, f"select * from events where {where} order by {date}, id", {"id": pk})
-    names = await entity_names(db, [event.get(column) for event in events for column in roles])
-    for event in events:
-        for column in ("actor1", "actor2", "location", "sub_location"):
+    """The real-world events (clusters) with this entity as an actor or the place, newest first.
+
+    At most EVENT_LIMIT of them, with how many there are in each role and a link to all of
+    them; None without event tables.
+    """
+    if not await db.table_exists("event_clusters") or not await db.table_exists("events"):
+        return None
+    counts = (await db.execute("""
+        select (select count(*) from event_clusters where location_id = :id),
+               (select count(*) from event_clusters where actor1_id = :id),
+               (select count(*) from event_clusters where actor2_id = :id)""", {"id": pk})).first()
+    clusters = await rows(db, """
+        select event_clusters.*, event_clusters.id as cluster_id from event_clusters
+        where location_id = :id or actor1_id = :id or actor2_id = :id
+           or id in (select cluster_id from events where sub_location_id = :id)
+        order by event_date is null, event_date desc, id desc limit :limit""", {"id": pk, "limit": EVENT_LIMIT + 1})
+    names = await entity_names(db, [event.get(column) for event in clusters
+                                    for column in ("actor1_id", "actor2_id", "location_id")])
+    for event in clusters:
+        for column in ("actor1", "actor2", "location"):
             event[column + "_name"] = names.get(event.get(column + "_id"))
-    return events
+    return {"rows": clusters[:EVENT_LIMIT], "more": len(clusters) > EVENT_LIMIT,
+            "by_role": [(role, column, count) for (role, column), count in
+                        zip((("at this place", "location_id"), ("as the first actor", "actor1_id"),
+                             ("as the second actor", "actor2_id")), counts) if count]}
 
 
 async def entity_attributions(db, pk):
-    """What this entity is reported as saying; [] without an attributions table."""
+    """What this entity is reported as saying (at most LIST_LIMIT + 1); [] without an attributions table."""
     if not await db.table_exists("attributions") or "speaker_id" not in await db.table_columns("attributions"):
         return []
-    return await rows(db, "select * from attributions where speaker_id = ? order by article_id, id", [pk])
+    return await rows(db, "select * from attributions where speaker_id = ? order by article_id desc, id limit ?",
+                      [pk, LIST_LIMIT + 1])

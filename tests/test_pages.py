@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import shutil
 import sqlite3
@@ -85,7 +86,7 @@ def test_entity_page_of_a_place(datasette, built_archive):
     text = page(datasette, f"/archive/entities/{hasakah}")
     aliases = section(text, '<p class="aliases">', "</p>")
     assert re.findall(r'<span class="alias">([^<]+)</span>', aliases) == ["Hasaka", "Hasakah", "Hasakeh", "al-Hasakah"]
-    assert 'id="entity-map" data-latitude="36.50237" data-longitude="40.74772"' in text
+    assert 'id="entity-map" class="pin-map" data-latitude="36.50237" data-longitude="40.74772"' in text
     assert text.count('<h3 class="article">') == 5
     assert "<mark>Hasakeh</mark>" in text and "<mark>Hasaka</mark>" in text
     assert "Most often mentioned with" in text and ">Islamic State</a>" in section(text, "neighbours", "</ul>")
@@ -108,6 +109,100 @@ def test_a_people_and_a_states_forces_link_to_their_country(datasette, built_arc
         assert row["country_code"] == "SY" and row["type"] in ("NORP", "ORG"), row
         text = page(datasette, f"/archive/entities/{row['id']}")
         assert f'Country: <a href="/archive/entities/{syria}">Syria</a>' in text
+
+
+def charts(text: str) -> dict[str, dict]:
+    """The timelines on a page: each canvas's chart data, by chart id."""
+    found = re.findall(r'<figure class="timeline" id="timeline-([\w-]+)">.*?data-chart=\'([^\']*)\'', text, re.S)
+    return {chart_id: json.loads(html.unescape(data)) for chart_id, data in found}
+
+
+def test_event_page_shows_the_event_and_every_report(datasette, built_archive):
+    with sqlite3.connect(built_archive) as conn:
+        cluster, reports, outlets, place = conn.execute("""
+            select event_clusters.id, event_count, source_count, entities.name from event_clusters
+            join entities on entities.id = location_id
+            where event_clusters.latitude is not null order by event_count desc, event_clusters.id limit 1""").fetchone()
+        articles = {row[0] for row in conn.execute("select article_id from events where cluster_id = ?", [cluster])}
+    assert reports >= 2
+    text = page(datasette, f"/archive/event_clusters/{cluster}")
+    assert 'class="reader event-page"' in text and f" in {place}" in section(text, "<h1", "</h1>")
+    facts = section(text, '<dl class="event-facts">', "</dl>")
+    for fact in ("Who", "Where", "When", "Killed", "Outlets"):
+        assert f"<dt>{fact}</dt>" in facts
+    assert f"reported by {outlets} outlet" in text
+    assert text.count('<li class="report">') == reports
+    shown = set(map(int, re.findall(r'<p class="report-meta"><a href="/archive/articles/(\d+)"', text)))
+    assert shown == articles
+    assert 'id="event-map" class="pin-map"' in text
+    assert f"/archive/event_reports?event={cluster}" in text
+
+
+def test_pages_link_to_the_event_page(datasette, built_archive):
+    with sqlite3.connect(built_archive) as conn:
+        article_id, cluster, place = conn.execute("""select article_id, cluster_id, location_id from events
+            where location_id is not null order by id limit 1""").fetchone()
+    link = f'href="/archive/event_clusters/{cluster}"'
+    assert link in page(datasette, f"/archive/articles/{article_id}")
+    assert link in page(datasette, f"/archive/entities/{place}")
+    popup = json.loads(value(built_archive, "select popup from event_map where id = ?", cluster))
+    assert popup["link"] == f"event_clusters/{cluster}"  # relative to /archive/event_map
+    assert "event-page" in page(datasette, f"/archive/{popup['link']}")
+
+
+def test_timelines_count_the_archives_events(datasette, built_archive):
+    with sqlite3.connect(built_archive) as conn:
+        by_day = dict(conn.execute("""select event_date, count(*) from event_clusters
+            where date_precision = 'day' group by 1"""))
+        deaths = conn.execute("select coalesce(sum(fatalities), 0) from event_clusters where date_precision = 'day'"
+                              ).fetchone()[0]
+        dated_articles = conn.execute("select count(*) from articles where published is not null").fetchone()[0]
+    home = charts(page(datasette, "/"))
+    events = home["events-by-type"]
+    assert events["labels"][0] == min(by_day) and events["labels"][-1] == max(by_day)  # seeds: a day per bar
+    drawn = [sum(values) for values in zip(*(d["data"] for d in events["datasets"]))]
+    assert dict((day, n) for day, n in zip(events["labels"], drawn) if n) == by_day
+    assert sum(home["deaths"]["datasets"][0]["data"]) == deaths
+    assert sum(sum(d["data"]) for d in home["articles-by-outlet"]["datasets"]) == dated_articles
+    assert "/-/archive-assets/chart.umd.min.js" in page(datasette, "/")
+    script = asyncio.run(datasette.client.get("/-/archive-assets/chart.umd.min.js"))
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"] and "Chart.js v4" in script.text
+
+
+def test_place_and_actor_pages_have_their_timelines(datasette, built_archive):
+    hasakah = value(built_archive, "select id from entities where name = 'Hasakah'")
+    at_place = value(built_archive, """select count(*) from event_clusters where date_precision = 'day'
+        and (location_id = ? or id in (select cluster_id from events where sub_location_id = ?))""", hasakah, hasakah)
+    place = charts(page(datasette, f"/archive/entities/{hasakah}"))
+    assert sum(sum(d["data"]) for d in place["events-by-type"]["datasets"]) == at_place
+    assert all(f"location_id={hasakah}" in href for href in place["events-by-type"]["hrefs"])
+    isis = value(built_archive, "select id from entities where name = 'Islamic State'")
+    by_actor = value(built_archive, """select count(*) from event_clusters where date_precision = 'day'
+        and (actor1_id = ? or actor2_id = ?)""", isis, isis)
+    actor = charts(page(datasette, f"/archive/entities/{isis}"))
+    assert sum(sum(d["data"]) for d in actor["events-by-type"]["datasets"]) == by_actor > 0
+    assert "articles-by-outlet" in actor
+
+
+def test_event_map_date_range_filters_its_timeline(datasette, built_archive):
+    with sqlite3.connect(built_archive) as conn:
+        first, last = conn.execute("select min(event_date), max(event_date) from event_map "
+                                   "where event_date glob '????-??-??'").fetchone()
+        in_june = conn.execute("""select count(*) from event_clusters where latitude is not null
+            and location_id is not null and date_precision = 'day' and event_date between '2015-06-01' and '2015-06-30'
+            """).fetchone()[0]
+    assert first < "2015-06-01" or last > "2015-06-30"  # the range leaves some out
+    text = page(datasette, "/archive/event_map?event_date__gte=2015-06-01&event_date__lte=2015-06-30")
+    form = section(text, '<form class="date-range"', "</form>")
+    assert 'name="event_date__gte" value="2015-06-01"' in form and 'name="event_date__lte" value="2015-06-30"' in form
+    assert 'href="/archive/event_map">every date</a>' in form
+    shown = charts(text)["events-by-type"]
+    assert sum(sum(d["data"]) for d in shown["datasets"]) == in_june
+    assert all("2015-06-01" <= label <= "2015-06-30" for label in shown["labels"])
+    # other filters stay with the dates
+    text = page(datasette, "/archive/event_map?event_type=Battles&event_date__gte=2015-06-01")
+    assert '<input type="hidden" name="event_type" value="Battles">' in text
+    assert {d["label"] for d in charts(text)["events-by-type"]["datasets"]} == {"Battles"}
 
 
 def test_other_rows_keep_the_default_page(datasette):
