@@ -40,7 +40,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsarchive.store import VIEWS  # noqa: E402
+from newsarchive.store import refresh_event_map  # noqa: E402
 from publish.check import published_args, serve  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "dev" / "corpus" / "news-2881.tar.gz"
@@ -87,7 +87,7 @@ def replicate(source: Path, target: Path, articles: int) -> int:
     with sqlite3.connect(source) as conn:
         have = conn.execute("select count(*) from articles").fetchone()[0]
     copies = max(1, math.ceil(articles / have))
-    stamp = f"{source.stat().st_mtime_ns}:{source.stat().st_size}:{copies}:{json.dumps(VIEWS, sort_keys=True)}"
+    stamp = f"{source.stat().st_mtime_ns}:{source.stat().st_size}:{copies}"
     marker = target.with_suffix(".stamp")
     if target.exists() and marker.exists() and marker.read_text() == stamp:
         return copies
@@ -118,9 +118,7 @@ def replicate(source: Path, target: Path, articles: int) -> int:
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
     for _, sql in triggers:
         conn.execute(sql)
-    for name, sql in VIEWS.items():  # the views of this checkout, whatever the source archive was built with
-        conn.execute(f"drop view if exists [{name}]")
-        conn.execute(f"create view [{name}] as {sql}")
+    refresh_event_map(conn)  # derived from the clusters, as each build does
     conn.commit()
     conn.execute("detach database source")
     conn.execute("analyze")

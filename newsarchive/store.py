@@ -55,7 +55,7 @@ SCHEMA: tuple[Table, ...] = (
          "story_id": int, "url": str, "language": str, "content_hash": str},
         foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id"),
                       ("dateline_entity_id", "entities", "id")),
-        indexes=(("source_id",), ("wire_id",), ("published",), ("story_id",), ("file",), ("dateline_entity_id",),
+        indexes=(("source_id",), ("wire_id",), ("published", "source_id"), ("story_id",), ("file",), ("dateline_entity_id",),
                  ("language",)),
         fts=("title", "body"),
         not_null=frozenset({"file", "body", "word_count", "content_hash"}),
@@ -74,7 +74,7 @@ SCHEMA: tuple[Table, ...] = (
          "text": str, "entity_key": str},
         foreign_keys=(("entity_id", "entities", "id"), ("article_id", "articles", "id"),
                       ("sentence_id", "sentences", "id")),
-        indexes=(("entity_id",), ("article_id",), ("sentence_id",), ("entity_key",)),
+        indexes=(("entity_id", "article_id"), ("article_id",), ("sentence_id",), ("entity_key",)),
         not_null=frozenset({"article_id", "start_char", "end_char", "text", "entity_key"}),
     ),
     Table(
@@ -83,7 +83,8 @@ SCHEMA: tuple[Table, ...] = (
          "event_date": str, "date_precision": str, "fatalities": int, "latitude": float, "longitude": float,
          "event_count": int, "article_count": int, "story_count": int, "source_count": int, "evidence": str},
         foreign_keys=(("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
-        indexes=(("event_type", "sub_event_type"), ("location_id",), ("event_date",), ("actor1_id",)),
+        indexes=(("event_type", "sub_event_type"), ("location_id",), ("event_date", "date_precision", "event_type", "fatalities"),
+                 ("actor1_id",), ("actor2_id",)),
         not_null=frozenset({"event_type", "sub_event_type", "event_count", "article_count", "story_count", "source_count"}),
     ),
     Table(
@@ -127,6 +128,14 @@ SCHEMA: tuple[Table, ...] = (
         fts=("speaker", "claim"),
         not_null=frozenset({"article_id", "sentence_id", "speaker", "claim", "cue"}),
     ),
+    Table(
+        "event_map",
+        {"id": int, "event_type": str, "sub_event_type": str, "actor1": str, "actor2": str, "location": str,
+         "event_date": str, "date_precision": str, "fatalities": int, "source_count": int, "latitude": float,
+         "longitude": float, "popup": str},
+        indexes=(("event_type",), ("sub_event_type",), ("actor1",), ("location",), ("event_date",), ("source_count",)),
+        not_null=frozenset({"event_type", "sub_event_type", "location", "source_count", "latitude", "longitude", "popup"}),
+    ),
     # Where a published id went: an entity merged into another, a cluster joined to another.
     Table("entity_redirects", {"id": int, "entity_id": int}, foreign_keys=(("entity_id", "entities", "id"),),
           indexes=(("entity_id",),), not_null=frozenset({"entity_id"})),
@@ -169,12 +178,16 @@ VIEWS = {
         from entities
         where latitude is not null
     """,
-    # Every real-world event with a place, once however many outlets report it, for the
-    # map: its popup says what, who, when, the toll and how many outlets report it.
-    "event_map": """
+}
+
+# Every real-world event with a place, once however many outlets report it, for the map
+# (the event_map table, rewritten from event_clusters by each build): its popup says what,
+# who, when, the toll and how many outlets report it, and links to the event's page. A table,
+# not a view, so its facets and the map's pages stay fast at 100,000 articles.
+EVENT_MAP_SELECT = """
         select event_clusters.id, event_clusters.event_type, event_clusters.sub_event_type,
           actor1.name as actor1, actor2.name as actor2, place.name as location,
-          event_clusters.event_date, event_clusters.fatalities, event_clusters.source_count,
+          event_clusters.event_date, event_clusters.date_precision, event_clusters.fatalities, event_clusters.source_count,
           event_clusters.latitude, event_clusters.longitude,
           json_object(
             'title', event_clusters.sub_event_type || ' in ' || place.name
@@ -192,8 +205,13 @@ VIEWS = {
         left join entities as actor1 on actor1.id = event_clusters.actor1_id
         left join entities as actor2 on actor2.id = event_clusters.actor2_id
         where event_clusters.latitude is not null
-    """,
-}
+"""
+
+
+def refresh_event_map(connection: sqlite3.Connection) -> None:
+    connection.execute("delete from event_map")
+    connection.execute(f"insert into event_map ({', '.join(COLUMNS['event_map'])}) {EVENT_MAP_SELECT}")
+
 
 BUILD_INFO = "_build_info"
 
@@ -565,6 +583,7 @@ class Archive:
                      "credited_count = (select count(*) from articles where wire_id = sources.id)")
         self.execute("update sources set article_count = published_count + credited_count")
         self.execute("delete from sources where article_count = 0")
+        refresh_event_map(self.connection)
         if self.fresh:
             self._index_text()
         self._check()

@@ -18,8 +18,11 @@ from markupsafe import Markup, escape
 
 # Every list on the page is bounded, so the page of a place named in 10,000 articles stays small;
 # each ends with a link to the whole list as a table.
+ARTICLE_LIMIT = 40
 SENTENCE_LIMIT = 200
 NEIGHBOUR_LIMIT = 15
+DATE_INDEX = "idx_articles_published_source_id"
+NEIGHBOUR_ARTICLES = 300  # "most often mentioned with" counts in this many most recent articles
 EVENT_LIMIT = 100
 LIST_LIMIT = 50
 
@@ -38,6 +41,16 @@ def extra_template_vars(view_name, table, database, request, datasette):
 
 async def rows(db, sql, params=()):
     return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def by_date(db):
+    """Make SQLite walk the articles by date (an archive built before the index existed does without)."""
+    found = await db.execute("select 1 from sqlite_master where type = 'index' and name = ?", [DATE_INDEX])
+    return f"indexed by {DATE_INDEX}" if found.first() else ""
+
+
+def marks(values):
+    return ", ".join("?" for _ in values) or "null"
 
 
 def parse_aliases(value):
@@ -66,7 +79,14 @@ async def entity_context(datasette, database, pk):
     if not found:
         return None
     entity = found[0]
-    sentences = await rows(db, """
+    # The most recent articles that mention it: walking the index of dates and stopping at the
+    # limit keeps this fast for an entity mentioned in tens of thousands of articles.
+    recent = [row["id"] for row in await rows(db, f"""
+        select id from articles {await by_date(db)}
+        where id in (select article_id from mentions where entity_id = ?)
+        order by published desc limit ?""", [pk, NEIGHBOUR_ARTICLES])]
+    shown = recent[:ARTICLE_LIMIT]
+    sentences = await rows(db, f"""
         select articles.id as article_id, articles.title, articles.published, sources.name as outlet,
                sentences.id as sentence_id, sentences.text, mentions.start_char - sentences.start_char as start,
                mentions.end_char - sentences.start_char as end
@@ -74,10 +94,10 @@ async def entity_context(datasette, database, pk):
         join articles on articles.id = mentions.article_id
         left join sources on sources.id = articles.source_id
         left join sentences on sentences.id = mentions.sentence_id
-        where mentions.entity_id = ?
+        where mentions.entity_id = ? and mentions.article_id in ({marks(shown)})
         order by articles.published is null, articles.published desc, articles.id desc, sentences.position,
                  mentions.start_char
-        limit ?""", [pk, SENTENCE_LIMIT])
+        limit ?""", [pk, *shown, SENTENCE_LIMIT])
     articles, spans = [], {}
     for row in sentences:
         if not articles or articles[-1]["id"] != row["article_id"]:
@@ -96,15 +116,15 @@ async def entity_context(datasette, database, pk):
         from articles left join sources on sources.id = articles.source_id
         where articles.dateline_entity_id = ?
         order by articles.published is null, articles.published desc, articles.id limit ?""", [pk, LIST_LIMIT + 1])
-    neighbours = await rows(db, """
+    neighbours = await rows(db, f"""
         select entities.id, entities.name, entities.type,
                count(distinct other.sentence_id) as sentences, count(distinct other.article_id) as articles
         from mentions as this
         join mentions as other on other.sentence_id = this.sentence_id and other.entity_id != this.entity_id
         join entities on entities.id = other.entity_id
-        where this.entity_id = ?
+        where this.entity_id = ? and this.article_id in ({marks(recent)})
         group by entities.id order by sentences desc, articles desc, entities.name limit ?""",
-        [pk, NEIGHBOUR_LIMIT])
+        [pk, *recent, NEIGHBOUR_LIMIT])
 
     def link(table, row_id):
         return datasette.urls.row(database, table, str(row_id))
@@ -134,6 +154,7 @@ async def entity_context(datasette, database, pk):
         "link_event": lambda cluster_id: link("event_clusters", cluster_id),
         "link_event_map": datasette.urls.table(database, "event_map") + f"?location={quote(entity['name'])}",
         "list_limit": LIST_LIMIT,
+        "neighbour_articles": len(recent),
     }
 
 

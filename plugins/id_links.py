@@ -4,7 +4,8 @@ Datasette labels foreign keys on table pages, but canned queries, SQL results an
 views show bare ids. There, a column named like a reference (`article_id`,
 `entity_id`, `actor1_id`, ...) becomes a link to that row, labelled with its title
 or name; a `title` or `name` next to an `id` that is that article or entity links
-to its page. On the articles table, `story_id` links to every copy of the story.
+to its page. On the articles table, `story_id` links to every copy of the story; on the
+event map, `id` links to the event's page.
 Labels are escaped; links come from datasette.urls, so base_url is respected.
 """
 
@@ -32,6 +33,9 @@ UNTITLED = "Untitled article"  # the one name of an article without a title, on 
 def render_cell(row, value, column, table, database, datasette):
     if value is None and not (column == "title" and table is None):
         return None
+    if table == "event_map" and column == "id":  # a map row is an event: its page, not the map row's
+        href = datasette.urls.row(database, "event_clusters", str(int(value)))
+        return Markup('<a href="{}" title="the event\'s page">{}</a>').format(href, value)
     if table == "articles" and column == "story_id":
         href = datasette.urls.table(database, "articles") + "?story_id=" + str(int(value))
         return Markup('<a href="{}" title="every copy of this story">{}</a>').format(href, value)

@@ -36,6 +36,7 @@ OTHER_COLOUR = "#adb5bd"
 DEATHS_COLOUR = "#343a40"
 OUTLET_COLOURS = ["#1c7ed6", "#2b8a3e", "#e8590c", "#7048e8", "#c92a2a", "#0c8599", "#d6336c", "#5c940d"]
 TOP_OUTLETS = len(OUTLET_COLOURS)
+DATE_INDEX = "idx_articles_published_source_id"
 # The bar a span of dates calls for: days up to three months, weeks up to three years, then months
 DAY_SPAN, WEEK_SPAN = 92, 3 * 366
 # Which date precisions each bar can draw: an event dated to its month is not drawn on a weekly chart
@@ -106,7 +107,7 @@ async def home_timelines(datasette, database):
     link = datasette.urls.table(database, "event_map")
     return [chart for chart in (
         *event_charts(clusters, "in the archive", link, {}),
-        await outlet_chart(db, "select id, published, source_id from articles", {}, "Articles per {bar}, by outlet"),
+        await outlet_chart(db, "1", {}, "Articles per {bar}, by outlet"),
     ) if chart]
 
 
@@ -124,10 +125,8 @@ async def entity_timelines(datasette, database, pk):
         where = "(actor1_id = :id or actor2_id = :id)"
         link, link_args = datasette.urls.table(database, "event_clusters"), {"actor1_id": pk}
     clusters = await event_counts(db, where, params)
-    articles = await outlet_chart(
-        db, "select articles.id, articles.published, articles.source_id from articles where articles.id in "
-            "(select article_id from mentions where entity_id = :id)", params,
-        "Articles that mention " + name + ", per {bar}, by outlet")
+    articles = await outlet_chart(db, "id in (select article_id from mentions where entity_id = :id)", params,
+                                  "Articles that mention " + name + ", per {bar}, by outlet")
     return [chart for chart in (*event_charts(clusters, ("at " if is_place else "with ") + name, link, link_args),
                                 articles) if chart]
 
@@ -199,14 +198,20 @@ def event_charts(clusters, where_words, link, link_args):
     ]
 
 
-async def outlet_chart(db, articles_sql, params, title):
-    """Articles per bar, stacked by outlet (the largest few, then the rest); None without dates."""
+async def outlet_chart(db, where, params, title):
+    """Articles per bar, stacked by outlet (the largest few, then the rest); None without dates.
+
+    The counts come from the index on (published, source_id) alone; outlets are named after.
+    """
+    found = await db.execute("select 1 from sqlite_master where type = 'index' and name = ?", [DATE_INDEX])
+    # Walking the (published, source_id) index never reads an article row: fast for 30,000 of them
+    hint = f"indexed by {DATE_INDEX}" if found.first() else ""
     result = await db.execute(f"""
-        select substr(a.published, 1, 10) as day, coalesce(sources.name, '(unknown outlet)') as outlet, count(*)
-        from ({articles_sql}) as a left join sources on sources.id = a.source_id
-        where a.published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
-        group by day, outlet""", params)
-    counts = [tuple(row) for row in result.rows]
+        select substr(published, 1, 10) as day, source_id, count(*) from articles {hint}
+        where {where} and published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+        group by day, source_id""", params)
+    names = {row[0]: row[1] for row in (await db.execute("select id, name from sources")).rows}
+    counts = [(day, names.get(source, "(unknown outlet)"), count) for day, source, count in result.rows]
     bar, start, end = choose_bar([day for day, _, _ in counts])
     if bar is None:
         return None

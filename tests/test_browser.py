@@ -351,3 +351,160 @@ def test_hostile_article_runs_no_script(page, hostile_site, artifacts):
     assert "<script>" in page.locator("h1").inner_text()
     assert page.locator("article .body a.mention").count() >= 5
     assert not page.errors
+
+
+# The bars Chart.js drew for a timeline: per dataset its values and each bar's height in pixels,
+# and where the first non-empty bar is on the page.
+CHART_MARKS = """
+(id) => {
+  const canvas = document.querySelector(`#timeline-${id} canvas`);
+  const chart = Chart.getChart(canvas);
+  const box = canvas.getBoundingClientRect();
+  return chart.data.datasets.map((dataset, i) => ({
+    label: dataset.label,
+    values: dataset.data,
+    bars: chart.getDatasetMeta(i).data.map((bar) => {
+      const p = bar.getProps(["x", "y", "base"], true);
+      return {height: p.base - p.y, x: box.left + p.x, y: box.top + (p.y + p.base) / 2};
+    }),
+  }));
+}
+"""
+CHART_READY = "(id) => window.Chart && Chart.getChart(document.querySelector(`#timeline-${id} canvas`))"
+
+
+def test_timeline_draws_the_archives_events(page, site, built_archive, artifacts):
+    page.goto(site + "/")
+    page.wait_for_function(CHART_READY, arg="events-by-type")
+    shoot(page, artifacts, "home_timelines")
+    marks = page.evaluate(CHART_MARKS, "events-by-type")
+    assert sum(sum(d["values"]) for d in marks) == \
+        one_value(built_archive, "select count(*) from event_clusters where date_precision = 'day'")
+    for dataset in marks:  # one bar per day, as tall as its count: empty days draw nothing
+        assert len(dataset["bars"]) == len(dataset["values"])
+        assert [bar["height"] > 1 for bar in dataset["bars"]] == [value > 0 for value in dataset["values"]]
+    page.wait_for_function(CHART_READY, arg="deaths")
+    [deaths] = page.evaluate(CHART_MARKS, "deaths")
+    assert sum(deaths["values"]) == one_value(
+        built_archive, "select coalesce(sum(fatalities), 0) from event_clusters where date_precision = 'day'")
+    assert page.locator("#timeline-articles-by-outlet canvas").count() == 1
+    # A bar leads to the events of its day, on the event map.
+    battles = next(d for d in page.evaluate(CHART_MARKS, "events-by-type") if d["label"] == "Battles")
+    day, bar = next((i, bar) for i, bar in enumerate(battles["bars"]) if bar["height"] > 1)
+    page.mouse.click(bar["x"], bar["y"])
+    page.wait_for_url(re.compile(r"event_map\?event_date__gte="))
+    assert "event_date__lte" in page.url
+    assert page.locator("input[name=event_date__gte]").input_value() == \
+        page.locator("input[name=event_date__lte]").input_value()  # one day
+    assert not page.errors
+
+
+def test_event_map_date_range(page, site, built_archive, artifacts):
+    page.goto(site + "/archive/event_map")
+    page.wait_for_function(HAS_MARKERS)
+    everything = len(page.evaluate(MARKERS))
+    assert everything == one_value(built_archive, "select count(*) from event_map")
+    page.fill("input[name=event_date__gte]", "2015-06-01")
+    page.fill("input[name=event_date__lte]", "2015-06-30")
+    page.get_by_role("button", name="Show on the map").click()
+    page.wait_for_url(re.compile(r"event_date__lte=2015-06-30"))
+    page.wait_for_function(HAS_MARKERS)
+    page.wait_for_function(CHART_READY, arg="events-by-type")
+    shoot(page, artifacts, "event_map_june")
+    june = one_value(built_archive, "select count(*) from event_map where event_date between '2015-06-01' and '2015-06-30'")
+    assert 0 < june < everything
+    assert len(page.evaluate(MARKERS)) == june
+    drawn = page.evaluate(CHART_MARKS, "events-by-type")
+    assert sum(sum(d["values"]) for d in drawn) == one_value(
+        built_archive, "select count(*) from event_map where date_precision = 'day' "
+                       "and event_date between '2015-06-01' and '2015-06-30'")
+    page.get_by_role("link", name="every date").click()
+    page.wait_for_function(HAS_MARKERS)
+    assert len(page.evaluate(MARKERS)) == everything
+    assert not page.errors
+
+
+def test_event_page_from_an_article(page, site, built_archive, artifacts):
+    with sqlite3.connect(built_archive) as conn:
+        article_id, cluster, reports, lat, lng = conn.execute("""
+            select events.article_id, event_clusters.id, event_clusters.event_count, event_clusters.latitude,
+                   event_clusters.longitude
+            from events join event_clusters on event_clusters.id = events.cluster_id
+            where event_clusters.event_count > 1 and event_clusters.latitude is not null
+            order by event_clusters.event_count desc, event_clusters.id limit 1""").fetchone()
+        titles = [row[0] for row in conn.execute("""select coalesce(title, 'Untitled article') from events
+            join articles on articles.id = events.article_id where cluster_id = ?""", [cluster])]
+    page.goto(f"{site}/archive/articles/{article_id}")
+    page.locator(f'a.event-link[href$="/event_clusters/{cluster}"]').first.click()
+    page.wait_for_selector(".event-page h1")
+    page.wait_for_function(HAS_MARKERS)
+    shoot(page, artifacts, "event_page")
+    [pin] = page.evaluate(MARKERS)
+    assert abs(pin["lat"] - lat) < 1e-6 and abs(pin["lng"] - lng) < 1e-6
+    assert page.locator("li.report").count() == reports
+    assert sorted(page.locator("li.report .report-meta > a").all_inner_texts()) == sorted(titles)
+    assert page.locator("dl.event-facts dd.where a").count() >= 1
+    page.locator("li.report .report-meta > a").last.click()
+    page.wait_for_selector("article.article-page")
+    assert page.locator("article.article-page h1").inner_text() in titles
+    assert not page.errors
+
+
+def test_acled_export(page, site, built_archive, artifacts):
+    from .test_datasette import ACLED_COLUMNS
+
+    page.goto(site + "/archive/acled_export?from=&to=")
+    shoot(page, artifacts, "acled_export")
+    assert page.locator("table.rows-and-columns thead th").all_inner_texts() == ACLED_COLUMNS
+    assert page.locator("table.rows-and-columns tbody tr").count() == \
+        one_value(built_archive, "select count(*) from event_clusters")
+    assert not page.locator("textarea[name=sql]").is_visible()  # the SQL is folded away
+    csv = page.locator("a", has_text=re.compile(r"^CSV$")).first.get_attribute("href")
+    response = page.request.get(site + csv if csv.startswith("/") else csv)
+    assert response.ok and response.text().splitlines()[0] == ",".join(ACLED_COLUMNS)
+    assert not page.errors
+
+
+def test_articles_table_on_a_phone(browser, site, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(site + "/archive/articles")
+        shoot(page, artifacts, "phone_articles")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls in its own box
+        assert page.evaluate("document.documentElement.scrollHeight") < 8000  # excerpts, not five whole bodies
+        bodies = page.locator("table.rows-and-columns td.col-body")
+        assert bodies.count() == 5
+        for text in bodies.all_inner_texts():
+            assert len(text) < 260 and text.endswith("read it in the article")
+        bodies.first.get_by_role("link", name="read it in the article").click()
+        page.wait_for_selector("article.article-page")
+        shoot(page, artifacts, "phone_article")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not errors
+    finally:
+        context.close()
+
+
+def test_an_archive_under_another_name_keeps_its_queries(page, built_archive, tmp_path_factory, artifacts):
+    folder = tmp_path_factory.mktemp("mine")
+    mine = folder / "mine.db"
+    shutil.copy(built_archive, mine)
+    with serve([str(mine), *datasette_flags()], cwd=ROOT) as url:
+        page.goto(url + "/")
+        shoot(page, artifacts, "mine_home")
+        assert page.get_by_role("link", name="Search articles").count() == 1
+        assert page.get_by_role("link", name="_build_info").count() == 0
+        page.get_by_role("link", name="Search articles").click()
+        page.fill("input[name=q]", "Hasakeh")
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(re.compile(r"/mine/search\?q=Hasakeh"))
+        shoot(page, artifacts, "mine_search")
+        assert page.locator("table.rows-and-columns tbody tr").count() == 5
+        page.goto(url + "/mine/event_map")
+        page.wait_for_function(HAS_MARKERS)
+        assert page.locator("form.date-range").count() == 1
+        assert not page.errors
