@@ -389,13 +389,14 @@ def test_timeline_draws_the_archives_events(page, site, built_archive, artifacts
         built_archive, "select coalesce(sum(fatalities), 0) from event_clusters where date_precision = 'day'")
     assert page.locator("#timeline-articles-by-outlet canvas").count() == 1
     # A bar leads to the events of its day, on the event map.
+    page.locator("#timeline-events-by-type canvas").scroll_into_view_if_needed()
     battles = next(d for d in page.evaluate(CHART_MARKS, "events-by-type") if d["label"] == "Battles")
     day, bar = next((i, bar) for i, bar in enumerate(battles["bars"]) if bar["height"] > 1)
     page.mouse.click(bar["x"], bar["y"])
     page.wait_for_url(re.compile(r"event_map\?event_date__gte="))
     assert "event_date__lte" in page.url
-    assert page.locator("input[name=event_date__gte]").input_value() == \
-        page.locator("input[name=event_date__lte]").input_value()  # one day
+    assert page.locator("input[type=date][name=event_date__gte]").input_value() == \
+        page.locator("input[type=date][name=event_date__lte]").input_value()  # one day
     assert not page.errors
 
 
@@ -404,8 +405,8 @@ def test_event_map_date_range(page, site, built_archive, artifacts):
     page.wait_for_function(HAS_MARKERS)
     everything = len(page.evaluate(MARKERS))
     assert everything == one_value(built_archive, "select count(*) from event_map")
-    page.fill("input[name=event_date__gte]", "2015-06-01")
-    page.fill("input[name=event_date__lte]", "2015-06-30")
+    page.fill("input[type=date][name=event_date__gte]", "2015-06-01")
+    page.fill("input[type=date][name=event_date__lte]", "2015-06-30")
     page.get_by_role("button", name="Show on the map").click()
     page.wait_for_url(re.compile(r"event_date__lte=2015-06-30"))
     page.wait_for_function(HAS_MARKERS)
