@@ -15,13 +15,13 @@ DB ?= $(DEFAULT_DB)
 SOURCES ?=
 # The settings of a public archive: one place for `make serve`, `make publish-check`,
 # the browser tests and (as --extra-options) the README's `datasette publish` commands.
-DATASETTE_SETTINGS = --setting sql_time_limit_ms 3500 --setting max_returned_rows 1000 \
+DATASETTE_SETTINGS = --setting sql_time_limit_ms 3500 --setting max_returned_rows 500 \
 	--setting facet_time_limit_ms 500 --setting default_page_size 50 --setting suggest_facets off \
 	--setting truncate_cells_html 300
 DATASETTE_FLAGS = -m metadata.yml --plugins-dir plugins --template-dir templates $(DATASETTE_SETTINGS)
 CHROMIUM = /usr/bin/chromium
 
-.PHONY: serve test build archive bench eval install clean chromium publish-check datasette-flags
+.PHONY: serve test build archive bench bench-serve eval install clean chromium publish-check datasette-flags
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ datasette-flags:
 # Build scaling on the ../shared/dev news corpus (CPU vs plain spaCy, memory, workers, incremental); ~30+ minutes.
 bench: install
 	$(BIN)/python bench/bench_scale.py
+
+# Every page of a published archive of ~100,000 articles (the shared corpus replicated): p50/p95 and size; ~15 minutes.
+bench-serve: install
+	$(BIN)/python bench/bench_serve.py
 
 # Every quality evaluation (seeds gold, ../shared/dev news, extraction, geo) in one table; ~8 minutes.
 eval: install

@@ -56,7 +56,7 @@ SCHEMA: tuple[Table, ...] = (
         foreign_keys=(("source_id", "sources", "id"), ("wire_id", "sources", "id"),
                       ("dateline_entity_id", "entities", "id")),
         indexes=(("source_id",), ("wire_id",), ("published", "source_id"), ("story_id",), ("file",), ("dateline_entity_id",),
-                 ("language",)),
+                 ("language",), ("dateline",)),
         fts=("title", "body"),
         not_null=frozenset({"file", "body", "word_count", "content_hash"}),
     ),
@@ -84,7 +84,7 @@ SCHEMA: tuple[Table, ...] = (
          "event_count": int, "article_count": int, "story_count": int, "source_count": int, "evidence": str},
         foreign_keys=(("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
         indexes=(("event_type", "sub_event_type"), ("location_id",), ("event_date", "date_precision", "event_type", "fatalities"),
-                 ("actor1_id",), ("actor2_id",)),
+                 ("actor1_id",), ("actor2_id",), ("sub_event_type",), ("source_count",)),
         not_null=frozenset({"event_type", "sub_event_type", "event_count", "article_count", "story_count", "source_count"}),
     ),
     Table(
@@ -98,7 +98,8 @@ SCHEMA: tuple[Table, ...] = (
                       ("location_id", "entities", "id"), ("sub_location_id", "entities", "id"),
                       ("attributed_to_id", "entities", "id"), ("cluster_id", "event_clusters", "id")),
         indexes=(("article_id",), ("sentence_id",), ("event_type", "sub_event_type"), ("actor1_id",), ("actor2_id",),
-                 ("location_id",), ("sub_location_id",), ("event_date",), ("cluster_id",)),
+                 ("location_id",), ("sub_location_id",), ("event_date",), ("cluster_id",), ("sub_event_type",),
+                 ("attributed_to_id",)),
         not_null=frozenset({"article_id", "sentence_id", "event_type", "sub_event_type", "cluster_id", "evidence"}),
     ),
     Table(
@@ -117,7 +118,7 @@ SCHEMA: tuple[Table, ...] = (
          "event_date": str, "date_precision": str, "fatalities": int},
         foreign_keys=(("article_id", "articles", "id"), ("sentence_id", "sentences", "id"),
                       ("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
-        indexes=(("article_id",), ("realis",), ("actor1_id",), ("location_id",)),
+        indexes=(("article_id",), ("realis",), ("actor1_id",), ("actor2_id",), ("location_id",)),
         not_null=frozenset({"article_id", "sentence_id", "realis", "event_type", "sub_event_type", "evidence"}),
     ),
     Table(
@@ -132,8 +133,10 @@ SCHEMA: tuple[Table, ...] = (
         "event_map",
         {"id": int, "event_type": str, "sub_event_type": str, "actor1": str, "actor2": str, "location": str,
          "event_date": str, "date_precision": str, "fatalities": int, "source_count": int, "latitude": float,
-         "longitude": float, "popup": str},
-        indexes=(("event_type",), ("sub_event_type",), ("actor1",), ("location",), ("event_date",), ("source_count",)),
+         "longitude": float, "time_precision": int, "country": str, "geo_precision": int, "source": str, "notes": str,
+         "popup": str},
+        indexes=(("event_type",), ("sub_event_type",), ("actor1",), ("location",), ("event_date",), ("source_count",),
+                 ("country",)),
         not_null=frozenset({"event_type", "sub_event_type", "location", "source_count", "latitude", "longitude", "popup"}),
     ),
     # Where a published id went: an entity merged into another, a cluster joined to another.
@@ -180,8 +183,8 @@ VIEWS = {
     """,
 }
 
-# Every real-world event with a place, once however many outlets report it, for the map
-# (the event_map table, rewritten from event_clusters by each build): its popup says what,
+# Every real-world event with a place, once however many outlets report it, for the map and
+# in ACLED's columns (the event_map table, rewritten from event_clusters by each build): its popup says what,
 # who, when, the toll and how many outlets report it, and links to the event's page. A table,
 # not a view, so its facets and the map's pages stay fast at 100,000 articles.
 EVENT_MAP_SELECT = """
@@ -189,6 +192,15 @@ EVENT_MAP_SELECT = """
           actor1.name as actor1, actor2.name as actor2, place.name as location,
           event_clusters.event_date, event_clusters.date_precision, event_clusters.fatalities, event_clusters.source_count,
           event_clusters.latitude, event_clusters.longitude,
+          case event_clusters.date_precision when 'day' then 1 when 'week' then 2 else 3 end as time_precision,
+          place.country_code as country,
+          case place.geo_precision when 'exact' then 1 when 'region' then 2 else 3 end as geo_precision,
+          (select group_concat(name, '; ') from (
+             select distinct coalesce(sources.name, '(unknown outlet)') as name from events
+             join articles on articles.id = events.article_id
+             left join sources on sources.id = articles.source_id
+             where events.cluster_id = event_clusters.id order by name)) as source,
+          event_clusters.evidence as notes,
           json_object(
             'title', event_clusters.sub_event_type || ' in ' || place.name
               || coalesce(', ' || event_clusters.event_date, ''),

@@ -130,7 +130,7 @@ def test_settings_of_a_public_archive(built_archive):
     flags = list(datasette_flags())
     settings = {flags[i + 1]: flags[i + 2] for i, flag in enumerate(flags) if flag == "--setting"}
     settings = {name: value == "on" if value in ("on", "off") else int(value) for name, value in settings.items()}
-    assert settings == {"sql_time_limit_ms": 3500, "max_returned_rows": 1000, "facet_time_limit_ms": 500,
+    assert settings == {"sql_time_limit_ms": 3500, "max_returned_rows": 500, "facet_time_limit_ms": 500,
                         "default_page_size": 50, "suggest_facets": False, "truncate_cells_html": 300}
     ds = served(built_archive, settings=settings)
     data = get(ds, "/archive/sentences.json?_shape=objects").json()

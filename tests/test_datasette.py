@@ -147,8 +147,9 @@ ACLED_COLUMNS = ["event_id", "event_date", "time_precision", "event_type", "sub_
 def test_events_export_in_acleds_columns(datasette):
     rows = get(datasette, "/archive/acled_export.json?_shape=array&from=&to=").json()
     assert rows and list(rows[0]) == ACLED_COLUMNS
-    clusters = get(datasette, "/archive.json?sql=select+count(*)+as+n+from+event_clusters&_shape=array").json()[0]["n"]
-    assert len(rows) == clusters  # one row per real-world event
+    placed = get(datasette, "/archive.json?sql=select+count(*)+as+n+from+event_clusters+where+latitude+is+not+null"
+                            "&_shape=array").json()[0]["n"]
+    assert len(rows) == placed  # one row per real-world event with a place
     dated = [row for row in rows if row["event_date"]]
     assert dated == sorted(dated, key=lambda row: row["event_date"]) == rows[:len(dated)]  # by date, undated last
     assert all(row["time_precision"] in (1, 2, 3) and row["geo_precision"] in (1, 2, 3) for row in rows)
@@ -159,6 +160,10 @@ def test_events_export_in_acleds_columns(datasette):
     assert june and all("2015-06-03" <= row["event_date"] <= "2015-06-04z" for row in june)
     csv = get(datasette, "/archive/acled_export.csv?from=&to=").text
     assert csv.splitlines()[0] == ",".join(ACLED_COLUMNS)
+    # every event in one file: the event_map table, streamed, has every ACLED column
+    streamed = get(datasette, "/archive/event_map.csv?_stream=on").text.splitlines()
+    assert set(ACLED_COLUMNS) - {"event_id"} <= set(streamed[0].split(","))
+    assert len(streamed) == placed + 1
 
 
 def test_an_untitled_article_has_one_name_and_a_link_in_query_results(datasette):

@@ -205,6 +205,19 @@ def test_event_map_date_range_filters_its_timeline(datasette, built_archive):
     assert {d["label"] for d in charts(text)["events-by-type"]["datasets"]} == {"Battles"}
 
 
+def test_a_search_matching_most_rows_comes_without_facets(built_archive):
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text())
+    metadata["plugins"]["big-searches"] = {"max_faceted": 3}
+    ds = served(built_archive, metadata)
+    big = page(ds, "/archive/articles?_search=Hasakah")  # all five articles
+    assert '<p class="big-search"><strong>5</strong> rows match this search.' in big
+    assert 'class="facet-info' not in big and big.count('<td class="col-id') == 5
+    narrow = page(ds, "/archive/articles?_search=Rudaw")  # one article: facets as usual
+    assert "big-search" not in narrow and 'class="facet-info' in narrow
+    api = asyncio.run(ds.client.get("/archive/articles.json?_search=Hasakah&_shape=objects")).json()
+    assert len(api["rows"]) == 5
+
+
 def test_other_rows_keep_the_default_page(datasette):
     text = page(datasette, "/archive/sources/afp")
     assert "sources: afp" in text and "article-page" not in text and "entity-page" not in text
