@@ -83,8 +83,11 @@ SCHEMA: tuple[Table, ...] = (
          "event_date": str, "date_precision": str, "fatalities": int, "latitude": float, "longitude": float,
          "event_count": int, "article_count": int, "story_count": int, "source_count": int, "evidence": str},
         foreign_keys=(("actor1_id", "entities", "id"), ("actor2_id", "entities", "id"), ("location_id", "entities", "id")),
-        indexes=(("event_type", "sub_event_type"), ("location_id",), ("event_date", "date_precision", "event_type", "fatalities"),
-                 ("actor1_id",), ("actor2_id",), ("sub_event_type",), ("source_count",)),
+        # A place's or an actor's events by date, and their timeline, read from the index alone
+        indexes=(("event_type", "sub_event_type"), ("event_date", "date_precision", "event_type", "fatalities"),
+                 *((role, "event_date", "date_precision", "event_type", "fatalities")
+                   for role in ("location_id", "actor1_id", "actor2_id")),
+                 ("sub_event_type",), ("source_count",)),
         not_null=frozenset({"event_type", "sub_event_type", "event_count", "article_count", "story_count", "source_count"}),
     ),
     Table(

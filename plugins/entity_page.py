@@ -23,7 +23,7 @@ SENTENCE_LIMIT = 200
 NEIGHBOUR_LIMIT = 15
 DATE_INDEX = "idx_articles_published_source_id"
 NEIGHBOUR_ARTICLES = 300  # "most often mentioned with" counts in this many most recent articles
-EVENT_LIMIT = 100
+EVENT_LIMIT = 50
 LIST_LIMIT = 50
 
 
@@ -178,10 +178,13 @@ async def entity_events(db, pk):
         select (select count(*) from event_clusters where location_id = :id),
                (select count(*) from event_clusters where actor1_id = :id),
                (select count(*) from event_clusters where actor2_id = :id)""", {"id": pk})).first()
-    clusters = await rows(db, """
+    # The newest of each role, each read in date order from its index, then merged
+    newest = " union ".join(f"select * from (select id from event_clusters where {role} = :id "
+                            f"order by event_date desc limit :limit)" for role in ("location_id", "actor1_id", "actor2_id"))
+    clusters = await rows(db, f"""
         select event_clusters.*, event_clusters.id as cluster_id from event_clusters
-        where location_id = :id or actor1_id = :id or actor2_id = :id
-           or id in (select cluster_id from events where sub_location_id = :id)
+        where id in ({newest}
+                     union select * from (select cluster_id from events where sub_location_id = :id limit :limit))
         order by event_date is null, event_date desc, id desc limit :limit""", {"id": pk, "limit": EVENT_LIMIT + 1})
     names = await entity_names(db, [event.get(column) for event in clusters
                                     for column in ("actor1_id", "actor2_id", "location_id")])

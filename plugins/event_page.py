@@ -67,13 +67,21 @@ async def event_context(datasette, database, pk):
         order by articles.published is null, articles.published, articles.id, events.id
         limit ?""", [pk, REPORT_LIMIT])
     tolls = sorted({report["fatalities"] for report in reports if report["fatalities"] is not None})
+    # Two events read from one sentence of one article are one report to a reader
+    by_sentence = {}
+    for report in reports:
+        kept = by_sentence.setdefault((report["article_id"], report["evidence"]), dict(report, events=0))
+        kept["events"] += 1
+        for column in ("event_date", "date_text", "fatalities", "injured", "speaker_id", "speaker_name"):
+            if kept[column] is None:
+                kept[column] = report[column]
 
     def link(table, row_id):
         return datasette.urls.row(database, table, str(row_id))
 
     return {
         "event": event,
-        "reports": reports,
+        "reports": list(by_sentence.values()),
         "outlets": sorted({report["outlet"] for report in reports if report["outlet"]}),
         "unnamed_outlet": any(not report["outlet"] for report in reports),
         "place_precision": PLACE_PRECISION.get(event["geo_precision"]),

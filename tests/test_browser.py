@@ -434,7 +434,9 @@ def test_event_page_from_an_article(page, site, built_archive, artifacts):
             where event_clusters.event_count > 1 and event_clusters.latitude is not null
             order by event_clusters.event_count desc, event_clusters.id limit 1""").fetchone()
         titles = [row[0] for row in conn.execute("""select coalesce(title, 'Untitled article') from events
-            join articles on articles.id = events.article_id where cluster_id = ?""", [cluster])]
+            join articles on articles.id = events.article_id where cluster_id = ?
+            group by events.article_id, events.evidence""", [cluster])]  # one report per sentence
+        reports = len(titles)
     page.goto(f"{site}/archive/articles/{article_id}")
     page.locator(f'a.event-link[href$="/event_clusters/{cluster}"]').first.click()
     page.wait_for_selector(".event-page h1")
