@@ -311,7 +311,7 @@ def click_popup_link(browser, url: str, title: str) -> dict:
         for marker in page.locator(".leaflet-marker-icon:not(.marker-cluster)").all():
             marker.click()
             try:
-                popup.wait_for(timeout=2000)
+                popup.wait_for(timeout=6000)  # a loaded machine can take seconds to open it
                 break
             except PlaywrightTimeout:
                 continue

@@ -221,6 +221,20 @@ def test_a_search_matching_most_rows_comes_without_facets(built_archive):
     assert len(api["rows"]) == 5
 
 
+def test_wide_tables_show_their_usual_columns(datasette):
+    usual = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["archive"]["tables"]["events"][
+        "plugins"]["column-sets"]["columns"]
+    text = page(datasette, "/archive/events")
+    shown = re.findall(r'<th [^>]*data-column="(\w+)"', text)
+    assert shown == usual  # in the set's order: what, the sentence, who, where, the toll first
+    assert 'href="/archive/events?_allcols=1">Show every column</a>' in text
+    every = re.findall(r'<th [^>]*data-column="(\w+)"', page(datasette, "/archive/events?_allcols=1"))
+    assert len(every) == 20 and "trigger" in every
+    assert re.findall(r'<th [^>]*data-column="(\w+)"', page(datasette, "/archive/events?_col=trigger")) == ["id", "trigger"]
+    row = asyncio.run(datasette.client.get("/archive/events.json?_shape=array&_size=1")).json()[0]
+    assert len(row) == 20  # the API keeps every column
+
+
 def test_other_rows_keep_the_default_page(datasette):
     text = page(datasette, "/archive/sources/afp")
     assert "sources: afp" in text and "article-page" not in text and "entity-page" not in text
