@@ -119,7 +119,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
                 self.statements.append(statement)
         for event in events:
             if event.location is None:
-                event.location = self._story_place(event.trigger.sent)
+                event.location, event.place_told = self._story_place(event.trigger.sent), False
         self._lead_dates(events)
         for event in events:
             if event.unnamed_actor:

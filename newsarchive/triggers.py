@@ -48,6 +48,7 @@ class Event:
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
     unnamed_actor: bool = False  # actor1 stands for "gunmen", "attackers": NULL unless a claim names them
+    place_told: bool = True  # False: no place in its sentence, so the story's main place was assumed
     sentence_id: int = 0
     sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
     attributed_to: int | None = None
@@ -255,10 +256,37 @@ class Triggers:
                 location = location or self._place_in(pobj)
         if entry.get("weak") and not (actor1 or actor2):
             return None
-        event = self._classified(entry, entry["sub_event_type"], actor1, actor2, location, noun, article_id,
-                                 date_scope=verb)
+        sub_type = entry["sub_event_type"]
+        if not specific:
+            sub_type, specific = self._noun_hint(noun, entry)
+        event = self._classified(entry, sub_type, actor1, actor2, location, noun, article_id, date_scope=verb)
         event.specific = specific
         return event
+
+
+    def _noun_hint(self, noun, entry) -> tuple[str, bool]:
+        """The sub-type the noun's own phrases call for, as the verb's hints do: the attacker in its by-phrase
+        ("attacks by suicide bombers"), the weapon in its with-phrase ("an assault with mortars"; "clashes
+        with residents" names an opponent, not a weapon), the target in its on- or against-phrase ("an attack
+        on a hotel and a public garden": violence against civilians)."""
+        verbs = self.table.verbs.get(noun.lemma_.lower(), ())
+        weapons = self.table.words["specific_remote_violence"]
+        for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against"))):
+            hints = next((v[key] for v in verbs if v.get(key)), None)
+            if not hints:
+                continue
+            for prep in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in prep_words):
+                pobj = self._pobj(prep)
+                if pobj is None:
+                    continue
+                for token in [pobj, *pobj.conjuncts] if key == "object_lemma_hint" else [pobj]:
+                    words = [token.lemma_.lower()] + [c.lemma_.lower() for c in token.children
+                                                      if c.dep_ in ("compound", "amod")]
+                    found = next((sub_type for lemma, sub_type in hints.items() if lemma in words
+                                  and (prep.lower_ != "with" or sub_type in weapons)), None)
+                    if found:
+                        return found, True
+        return entry["sub_event_type"], False
 
 
     @staticmethod
@@ -356,8 +384,10 @@ class Triggers:
         a generic word for violence ("killed", "attack", "blast") told of the same place and day as
         one specific kind of remote violence in the article is that event, and has its type."""
         words = self.table.words
+        # Only an event whose own sentence placed it: one put at the story's main place is no evidence of what
+        # happened there ("the road was heavily bombarded again on Monday", in a story about bombings elsewhere)
         specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date
-                    and e.precision == "day" and e.location]
+                    and e.precision == "day" and e.location and e.place_told]
         for event in events:
             if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
                     words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":

@@ -437,3 +437,19 @@ def test_they_and_the_group_are_the_actor_named_just_before(tmp_path):
                                                       "left join entities a1 on a1.id = events.actor1_id")}
     assert found["seized"]["actor1"] == "Islamic State", found
     assert found["killed"]["actor1"] == "Libyan National Army", found  # the last group named before
+
+
+def test_an_attack_on_a_civilian_place_is_violence_against_civilians(tmp_path):
+    db = built(tmp_path, "hotel.txt", (
+        "Gunmen storm hotel\n"
+        "Published: 2016-02-27T10:00:00Z\n\n"
+        "MOGADISHU, Somalia (AP) - Al-Shabab claimed responsibility for an attack on a popular hotel "
+        "in Mogadishu on Friday that killed 10 people, police said.\n\n"
+        "Heavy shelling killed three soldiers on Friday, residents said.\n\n"
+        "An explosion killed two people on Friday, a hospital official said.\n"))
+    hotel = event_with(db, "hotel", "an attack on a popular hotel")
+    assert (hotel["event_type"], hotel["sub_event_type"]) == ("Violence against civilians", "Attack")
+    # The shelling, with no place in its sentence, was put at the story's town only by assumption: it is no evidence
+    # of what the generic "explosion" that day was.
+    explosion = event_with(db, "hotel", "An explosion killed two people")
+    assert explosion["sub_event_type"] == "Remote explosive/landmine/IED"
