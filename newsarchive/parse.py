@@ -43,6 +43,12 @@ DATELINE = re.compile(
 )
 
 
+# A dateline a feed glued to the first sentence, its separator lost: "BEIRUT Bomb blasts killed ...",
+# "JUBA Renewed fighting erupted ...". Taken as one only when the capitals name a sizeable place.
+GLUED_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]{2,}){0,2}) (?=[A-Z][a-z]+ [a-z])")
+GLUED_DATELINE_POPULATION = 100_000
+
+
 # A body longer than this is not one news article (a feed dumped into one file, a book):
 # the build skips it, naming it, rather than spend minutes and gigabytes on it.
 MAX_BODY_CHARACTERS = 1_000_000
@@ -413,6 +419,10 @@ def _is_field_line(line: str, registry: Registry) -> bool:
 def split_dateline(first_paragraph: str) -> tuple[str | None, str | None, str]:
     """Split "ERBIL, Kurdistan Region – Fierce fighting..." into its dateline and the text."""
     match = DATELINE.match(first_paragraph)
+    if not match:
+        glued = GLUED_DATELINE.match(first_paragraph)
+        if glued and _major_place(glued.group("place")):
+            return glued.group("place"), None, first_paragraph[glued.end():]
     if not match or len(match.group("place").split()) > 6:
         return None, None, first_paragraph
     place = match.group("place").strip(" ,")
@@ -421,6 +431,15 @@ def split_dateline(first_paragraph: str) -> tuple[str | None, str | None, str]:
     if place.split()[0].lower().strip(".:'’") in page_rules().not_datelines:  # "FILE - ...", "Photo: ...": a caption
         return None, None, first_paragraph
     return place, match.group("credit"), first_paragraph[match.end():]
+
+
+def _major_place(capitals: str) -> bool:
+    """Whether "BEIRUT" or "NEW YORK" names a country, a province or a city of 100,000 people or more
+    (not an acronym that a village happens to share: "ISIS", "NATO")."""
+    from .gazetteer import default_gazetteer
+
+    places, exact = default_gazetteer().candidates(capitals.title())
+    return exact and any(p.kind in ("country", "region") or p.population >= GLUED_DATELINE_POPULATION for p in places)
 
 
 def find_title(page: Page, body: str, registry: Registry) -> str | None:

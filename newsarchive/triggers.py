@@ -7,6 +7,8 @@ A part of events.EventExtractor (a mixin): it reads the extractor's per-article 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field
 
 from .lexicon import SUBJECTS
@@ -382,7 +384,7 @@ class Triggers:
     def _generic_to_specific(self, events: list[Event]) -> None:
         """"A suicide bomber struck a checkpoint in Mogadishu on Thursday ... Five soldiers were killed":
         a generic word for violence ("killed", "attack", "blast") told of the same place and day as
-        one specific kind of remote violence in the article is that event, and has its type."""
+        specific remote violence in the article is that event, and has its kind (the one told most)."""
         words = self.table.words
         # Only an event whose own sentence placed it: one put at the story's main place is no evidence of what
         # happened there ("the road was heavily bombarded again on Monday", in a story about bombings elsewhere)
@@ -392,7 +394,8 @@ class Triggers:
             if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
                     words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
                 continue
-            kinds = {(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
-                     and e.date == event.date}
-            if len(kinds) == 1:  # (a car bomb and an air strike that day: "the explosion" may be either)
-                event.event_type, event.sub_event_type = kinds.pop()
+            told = [(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
+                    and e.date == event.date]
+            if told:  # several kinds ("five suicide bombers and two car bombs"): the kind told most, else first
+                counts = Counter(told)
+                event.event_type, event.sub_event_type = max(told, key=lambda kind: (counts[kind], -told.index(kind)))

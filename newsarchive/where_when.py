@@ -89,10 +89,14 @@ class PlacesAndDates:
         """(iso, precision, text) of the date expression in the trigger's own phrase, if any.
 
         own_only: only time words hanging on the trigger itself ("began its assault ... on
-        May 30"), not those deeper in its objects ("follow the capture last month of ...").
+        May 30") or on a verb joined to it with no subject of its own, not those deeper in its
+        objects ("follow the capture last month of ...").
         """
         if own_only:
-            subtree = {t.i for c in trigger.children if c.dep_ in ("npadvmod", "prep", "tmod", "advmod")
+            # and the verbs joined to it that share its subject: "Bombs killed 150 and wounded 200 ... on Monday"
+            heads = [trigger, *(c for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))]
+            subtree = {t.i for head in heads for c in head.children if c.dep_ in ("npadvmod", "prep", "tmod", "advmod")
                        and (c.dep_ != "prep" or c.lower_ in ("on", "in", "at", "during")) for t in c.subtree}
         else:
             subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)

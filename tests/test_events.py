@@ -453,3 +453,24 @@ def test_an_attack_on_a_civilian_place_is_violence_against_civilians(tmp_path):
     # of what the generic "explosion" that day was.
     explosion = event_with(db, "hotel", "An explosion killed two people")
     assert explosion["sub_event_type"] == "Remote explosive/landmine/IED"
+
+
+def test_a_glued_dateline_and_a_day_of_several_bombings(tmp_path):
+    db = built(tmp_path, "coast.txt", (
+        "Bombings hit Syrian coastal towns\n"
+        "Published: 2016-05-23T19:00:00Z\n\n"
+        "BEIRUT Bombs killed nearly 150 people and wounded at least 200 in Jableh on Syria's Mediterranean "
+        "coast on Monday, state media said.\n\n"
+        "A suicide bomber blew himself up at a bus station in Jableh on Monday. A car bomb exploded outside a "
+        "hospital in Jableh on Monday. A second car bomb exploded near the hospital in Jableh on Monday.\n\n"
+        "The attacks in Jableh on Monday killed 148 people, a monitor said.\n"))
+    # A feed lost the dateline's separator: "BEIRUT" is the dateline, not part of a name
+    assert rows(db, "select dateline from articles")[0]["dateline"] == "BEIRUT"
+    assert not rows(db, "select name from entities where name like 'BEIRUT %'")
+    # "on Monday" on the verb joined to "killed" dates the bombs that killed
+    bombs = event_with(db, "coast", "Bombs killed nearly 150")
+    assert (bombs["event_type"], bombs["event_date"]) == ("Explosions/Remote violence", "2016-05-23")
+    # "the attacks" that day in Jableh: bombings of two kinds, the car bombs told most
+    attacks = event_with(db, "coast", "The attacks in Jableh")
+    assert (attacks["event_type"], attacks["sub_event_type"]) == ("Explosions/Remote violence",
+                                                                  "Remote explosive/landmine/IED")

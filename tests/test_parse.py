@@ -181,6 +181,18 @@ def test_captions_and_form_labels_are_never_datelines_bylines_or_text():
     assert article.title == "Strike hits market"
 
 
+def test_a_dateline_glued_to_its_sentence_is_split_when_it_names_a_place():
+    from newsarchive.parse import split_dateline
+
+    assert split_dateline("JUBA Renewed fighting erupted in South Sudan's capital on Sunday.") == \
+        ("JUBA", None, "Renewed fighting erupted in South Sudan's capital on Sunday.")
+    assert split_dateline("NEW YORK Police said on Monday ...")[0] == "NEW YORK"
+    # capitals that name no sizeable place, or a sentence that does not start after them, stay text
+    for text in ("ISIS Fighters advanced on the town.", "NATO Secretary General Jens Stoltenberg said.",
+                 "BEIRUT is the capital of Lebanon.", "UN Secretary-General said."):
+        assert split_dateline(text)[0] is None, text
+
+
 def test_hard_wrapped_text_is_joined_into_paragraphs_and_records_are_kept_whole():
     from newsarchive.parse import unwrap
     from newsarchive.readers import RawDocument
