@@ -147,12 +147,19 @@ class ArticleLinker:
         links = ArticleLinks([], {})
         if dateline:
             self._link_dateline(links, dateline, context)
+        sentence_countries = self._sentence_countries(resolved)
         for (start, end, text, *_), (key, info) in ((span[:3], r) for span, r in resolved if r):
-            if info.place is None and key.startswith(("loc:", "fac:")) and len(context) == 1:
-                # "Youssef al-Najjar Hospital", "Las Vegas Village": no coordinates, but the
-                # country of a story about one country
-                info = replace(info, country_code=main_country)
-            links.entities.setdefault(key, info)
+            if info.place is None and key.startswith(("loc:", "fac:", "gpe:")):
+                # "Youssef al-Najjar Hospital", "Las Vegas Village", a village the gazetteer lacks: no
+                # coordinates, but the country of the places its sentence names ("Al-Shifa Hospital in
+                # Gaza City"), else of a story about one country
+                here = sentence_countries.get(start)
+                country = here if here else (main_country if len(context) == 1 else None)
+                if country:
+                    info = replace(info, country_code=country)
+            known = links.entities.get(key)
+            if known is None or known.country is None and info.country is not None:
+                links.entities[key] = info  # the first mention, or the first that tells the country
             links.mentions.append((start, end, text, key))
         return links
 
@@ -196,6 +203,19 @@ class ArticleLinker:
                 or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
             return None
         return span.start_char, span.end_char, text, ent.label_, span, ""
+
+    @staticmethod
+    def _sentence_countries(resolved) -> dict[int, str]:
+        """span start -> the one country of the geocoded towns and regions its sentence names, if one."""
+        by_sentence: dict[int, set[str]] = {}
+        starts: dict[int, int] = {}
+        for span, found in resolved:
+            sentence = span[4].sent.start
+            starts[span[0]] = sentence
+            if found and found[1].place is not None and found[1].place.kind in ("city", "region"):
+                by_sentence.setdefault(sentence, set()).add(found[1].place.country_code)
+        return {start: next(iter(by_sentence[sentence])) for start, sentence in starts.items()
+                if len(by_sentence.get(sentence, ())) == 1}
 
     def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]]]:
         """What the story is about: the countries it names (directly, by their people or by a

@@ -171,3 +171,23 @@ def test_a_town_in_a_state_the_story_names_wins_over_a_bigger_namesake():
     assert (texas.country_code, texas.admin1) == ("US", "TX")
     assert gazetteer.resolve("Gainesville", {"US"}).admin1 == "FL"  # the largest Gainesville
     assert gazetteer.resolve("Gainesville", {"US"}, divisions=frozenset({("US", "TX")})).admin1 == "TX"
+
+
+def test_a_place_the_gazetteer_lacks_takes_the_country_its_sentence_names(tmp_path):
+    """No coordinates for a hospital or a village GeoNames lacks, but its country: that of the towns its
+    sentence names, even in a story about several countries."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hospital.txt").write_text(
+        "Hospital raided\nPublished: 2023-11-15T10:00:00Z\n\n"
+        "Israeli troops raided the Al-Zaytoun Children's Hospital in Gaza City on Wednesday, witnesses said.\n\n"
+        "Talks on a ceasefire went on in Cairo, Egypt, and in Doha, Qatar, officials in Washington said.\n",
+        encoding="utf-8")
+    db = tmp_path / "hospital.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("select name, latitude, country_code from entities where name like '%Hospital%'"
+                                  ).fetchall()
+    assert rows and all(latitude is None and country == "PS" for _, latitude, country in rows), rows
