@@ -86,7 +86,11 @@ class Triggers:
         if trigger.lemma_.lower() not in words["fatal_words"]:
             return False
         accidents = words["accident_words"]
+        # the trigger's own clauses, and those of a verb joined to it ("were killed and dozens were injured
+        # when a tram derailed")
         near = [c for c in trigger.children if c.dep_ in (*SUBJECTS, "advcl")]
+        near += [g for c in trigger.children if c.dep_ == "conj" and c.pos_ == "VERB" for g in c.children
+                 if g.dep_ == "advcl"]
         near += [p for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after") for p in c.children
                  if p.dep_ == "pobj"]
         if trigger.dep_ in ("advcl", "xcomp", "conj"):

@@ -390,6 +390,7 @@ def test_deaths_in_accidents_and_a_wars_story_are_no_events(tmp_path):
         "SAN JOSE, Costa Rica (AP) - A small plane crashed in a wooded area near Punta Islita on Sunday, "
         "killing all 12 people aboard, officials said.\n\n"
         "Two people were killed when a bus collided with a truck near Liberia on Saturday, police said.\n\n"
+        "Three people were killed and dozens more were injured when a train derailed near Cartago on Friday.\n\n"
         "In a separate case, gunmen shot dead a police officer in Limon on Sunday.\n\n"
         "The civil war in Costa Rica was fought largely along party lines, historians say.\n"))
     triggers = {row["trigger"] for row in rows(db, "select trigger from events")}
