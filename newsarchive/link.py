@@ -218,10 +218,11 @@ class ArticleLinker:
                 if len(by_sentence.get(sentence, ())) == 1}
 
     def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]]]:
-        """What the story is about: the countries it names (directly, by their people or by a
-        first-level division: "Texas", "Idlib") and where its dateline is, the commonest of
-        them, and the (country, admin1) of the divisions it names."""
+        """What the story is about: the countries it names (directly, by their people, by a
+        first-level division: "Texas", "Idlib", or by a city of 100,000: "Juba") and where its
+        dateline is, the commonest of them, and the (country, admin1) of the divisions it names."""
         counts: Counter = Counter()
+        cities: Counter = Counter()
         divisions = set()
         for _, end, text, label, span, pattern_id in spans:
             if pattern_id:
@@ -233,6 +234,13 @@ class ArticleLinker:
             if label not in ("GPE", "NORP") or BASED_AFTER.match(self.body, end):
                 continue  # "the Britain-based Syrian Observatory": where a group is based, not the story's country
             place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))
+            if place is None and label == "GPE":
+                # A big city tells which country the story is mostly about ("Juba": South Sudan), but
+                # is no context for placing other names (in local news it would be a namesake abroad)
+                city = self.gazetteer.resolve(text, set(), kinds=("city",))
+                if city is not None and self.gazetteer.candidates(text)[1] and city.population >= RETYPE_MIN_POPULATION:
+                    cities[city.country_code] += 1
+                    continue
             code = place.country_code if place else self._demonym_country(text)
             if code:
                 counts[code] += 1
@@ -240,7 +248,8 @@ class ArticleLinker:
             place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
             if place and place.country_code:
                 counts[place.country_code] += 1
-        main = min(counts, key=lambda code: (-counts[code], code)) if counts else None
+        weight = counts + cities
+        main = min(weight, key=lambda code: (-weight[code], code)) if weight else None
         return set(counts), main, frozenset(divisions)
 
     @staticmethod

@@ -475,3 +475,16 @@ def test_a_glued_dateline_and_a_day_of_several_bombings(tmp_path):
     attacks = event_with(db, "coast", "The attacks in Jableh")
     assert (attacks["event_type"], attacks["sub_event_type"]) == ("Explosions/Remote violence",
                                                                   "Remote explosive/landmine/IED")
+
+
+def test_the_storys_country_counts_its_big_cities(tmp_path):
+    """A story told through its capital ("Juba") and naming a neighbour country twice is about the
+    capital's country: its bare "troops" are that country's forces."""
+    db = built(tmp_path, "juba.txt", (
+        "Fighting in Juba\n"
+        "Published: 2016-07-10T10:00:00Z\n\n"
+        "JUBA (Reuters) - Heavy fighting erupted in Juba on Sunday near the airport, residents said.\n\n"
+        "Troops fired on a convoy in Juba on Sunday, killing three people, a witness said.\n\n"
+        "Flights to Kenya were cancelled, and Kenya said it would send a plane for its citizens.\n"))
+    convoy = event_with(db, "juba", "Troops fired on a convoy")
+    assert convoy["actor1"] == "Military Forces of South Sudan", convoy

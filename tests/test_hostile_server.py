@@ -308,13 +308,21 @@ def click_popup_link(browser, url: str, title: str) -> dict:
         page.goto(url)
         page.wait_for_selector(".leaflet-marker-icon:not(.marker-cluster)")
         popup = page.locator(".leaflet-popup-content", has_text=title)
-        for marker in page.locator(".leaflet-marker-icon:not(.marker-cluster)").all():
-            marker.click()
-            try:
-                popup.wait_for(timeout=6000)  # a loaded machine can take seconds to open it
-                break
-            except PlaywrightTimeout:
+        # On a loaded machine the map may still be fitting its bounds, or drawing its second marker,
+        # when the first appears: click round the markers until the popup opens.
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+            for marker in page.locator(".leaflet-marker-icon:not(.marker-cluster)").all():
+                try:
+                    marker.click(timeout=5000)
+                    popup.wait_for(timeout=3000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            else:
                 continue
+            break
         link = popup.locator("a").first
         href = link.get_attribute("href")
         if href is None or not href.startswith("https://"):
