@@ -154,7 +154,10 @@ class Tolls:
             if any((t.like_num and t.ent_type_ == "DATE") or re.fullmatch(r"(19|20)\d\d", t.text)
                    or t.lemma_.lower() in words["cumulative_since_nouns"] for t in clause.subtree):
                 return True
-        if any(c.dep_ in SUBJECTS and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):
+        subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+        if verb.dep_ == "relcl" and any(c.tag_ in ("WDT", "WP") for c in subjects):
+            subjects.append(verb.head)  # "a war that has killed at least 250,000 people"
+        if any(c.lemma_.lower() in words["cumulative_subjects"] for c in subjects):
             return True
         if any(p.dep_ == "pobj" and p.lemma_.lower() in words["cumulative_subjects"] for c in verb.children
                if c.dep_ == "prep" and c.lower_ in ("in", "during", "throughout") for p in c.children):

@@ -488,3 +488,13 @@ def test_the_storys_country_counts_its_big_cities(tmp_path):
         "Flights to Kenya were cancelled, and Kenya said it would send a plane for its citizens.\n"))
     convoy = event_with(db, "juba", "Troops fired on a convoy")
     assert convoy["actor1"] == "Military Forces of South Sudan", convoy
+
+
+def test_a_wars_running_total_in_a_relative_clause_is_no_events_toll(tmp_path):
+    db = built(tmp_path, "blasts.txt", (
+        "Blasts in Jableh\n"
+        "Published: 2016-05-23T19:00:00Z\n\n"
+        "BEIRUT (Reuters) - Bomb blasts killed 48 people in Jableh on Monday, the latest bloodshed in a war "
+        "that has killed at least 250,000 people.\n"))
+    blasts = event_with(db, "blasts", "Bomb blasts killed 48")
+    assert blasts["fatalities"] == 48  # not the war's 250,000
