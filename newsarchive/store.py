@@ -223,9 +223,17 @@ EVENT_MAP_SELECT = """
 """
 
 
-def refresh_event_map(connection: sqlite3.Connection) -> None:
-    connection.execute("delete from event_map")
-    connection.execute(f"insert into event_map ({', '.join(COLUMNS['event_map'])}) {EVENT_MAP_SELECT}")
+def refresh_event_map(connection: sqlite3.Connection, clusters: set[int] | None = None) -> None:
+    """Rewrite the event_map rows of these clusters (a gone one loses its row); of every cluster without them."""
+    insert = f"insert into event_map ({', '.join(COLUMNS['event_map'])}) {EVENT_MAP_SELECT}"
+    if clusters is None:
+        connection.execute("delete from event_map")
+        connection.execute(insert)
+        return
+    for chunk in chunks(sorted(clusters)):
+        marks = ",".join("?" * len(chunk))
+        connection.execute(f"delete from event_map where id in ({marks})", chunk)
+        connection.execute(f"{insert} and event_clusters.id in ({marks})", chunk)
 
 
 BUILD_INFO = "_build_info"
@@ -362,6 +370,8 @@ class Archive:
         self.touched_keys: set[str] = set()  # entity keys of the articles added or removed: their entities change
         self.new_events: set[int] = set()  # events inserted by this build
         self.dirty_clusters: set[int] = set()  # clusters that lost an event this build
+        self.mapped_clusters: set[int] = set()  # clusters recomputed or gone this build: their event_map rows
+        self.renamed_entities: set[int] = set()  # entity rows rewritten this build: the map rows that name them
         self.restoried: set[int] = set()  # articles whose story_id changed
 
     def execute(self, sql: str, parameters=()):
@@ -528,7 +538,7 @@ class Archive:
                                mention_counts.get(entity_id, 0), article_counts.get(entity_id, 0),
                                info["geonameid"], info["geoname"], info["country_code"], info["latitude"],
                                info["longitude"], info["geo_precision"])
-        _sync(self.connection, "entities", rows, delete_others=False)
+        self.renamed_entities.update(_sync(self.connection, "entities", rows, delete_others=False))
 
     def _surfaces(self, where: str, keys: list[str] = ()) -> dict[str, Counter]:
         """entity key -> how often each surface form names it, in mentions and datelines, for keys matching where.
@@ -598,7 +608,7 @@ class Archive:
                      "credited_count = (select count(*) from articles where wire_id = sources.id)")
         self.execute("update sources set article_count = published_count + credited_count")
         self.execute("delete from sources where article_count = 0")
-        refresh_event_map(self.connection)
+        refresh_event_map(self.connection, None if self.fresh else self._map_clusters())
         if self.fresh:
             self._index_text()
         self._check()
@@ -609,6 +619,16 @@ class Archive:
                                     sorted({**build_info, **{k: str(v) for k, v in counts.items()}}.items()))
         self.execute("commit")
         return counts
+
+    def _map_clusters(self) -> set[int]:
+        """The clusters whose event_map rows this build changed: recomputed, gone, or naming a rewritten entity."""
+        clusters = set(self.mapped_clusters)
+        for chunk in chunks(sorted(self.renamed_entities)):
+            marks = ",".join("?" * len(chunk))
+            clusters.update(c for (c,) in self.execute(
+                f"select id from event_clusters where location_id in ({marks}) or actor1_id in ({marks}) "
+                f"or actor2_id in ({marks})", chunk * 3))
+        return clusters
 
     def _index_text(self) -> None:
         """A new archive's full-text indexes, each built in one pass, then kept up to date by triggers.
@@ -689,6 +709,7 @@ class Archive:
         gone = stale - set(clusters)
         self.connection.executemany("delete from event_clusters where id = ?", [(c,) for c in gone])
         _sync(self.connection, "event_clusters", clusters, delete_others=False)
+        self.mapped_clusters |= set(clusters) | gone
         went: dict[int, Counter] = defaultdict(Counter)
         for row in rows:
             if row["id"] not in self.new_events and current[row["id"]] in gone:
@@ -837,8 +858,9 @@ def _cluster_ids(members: dict[int, list[int]], held: dict[int, list[int]], used
     return ids
 
 
-def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple], delete_others: bool = True) -> None:
-    """Make the table hold these rows (by id), writing only the rows that differ; and only them, unless told not to."""
+def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple], delete_others: bool = True) -> list:
+    """Make the table hold these rows (by id), writing only the rows that differ; and only them, unless told not to.
+    Returns the ids written."""
     columns = COLUMNS[table]
     select = f"select {', '.join(columns)} from {table}"
     if delete_others:
@@ -852,3 +874,4 @@ def _sync(connection: sqlite3.Connection, table: str, rows: dict[int, tuple], de
                 f"{select} where id in ({','.join('?' * len(chunk))})", chunk))
     changed = [row for entity_id, row in rows.items() if current.get(entity_id) != row]
     connection.executemany(f"insert or replace into {table} values ({','.join('?' * len(columns))})", changed)
+    return [row[0] for row in changed]

@@ -129,6 +129,28 @@ def test_adding_changing_and_removing_one_article_touches_only_its_rows(corpus_s
     assert_search_indexes_match(db)
 
 
+def test_an_update_rewrites_the_map_rows_of_what_it_changed(seed_copy, tmp_path):
+    """Each build rewrites only the event_map rows of the clusters and entities it changed, and they are
+    what rewriting the whole map gives."""
+    from newsarchive.store import refresh_event_map
+
+    db = tmp_path / "archive.db"
+    build([seed_copy], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        before = connection.execute("select * from event_map order by id").fetchall()
+    first, second = sorted(seed_copy.iterdir())[:2]
+    first.unlink()
+    second.write_text(second.read_text(encoding="utf-8") + "\n\nWarplanes struck Raqqa on Friday, killing "
+                      "nine people, activists said.\n", encoding="utf-8")
+    build([seed_copy], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        kept = connection.execute("select * from event_map order by id").fetchall()
+        refresh_event_map(connection)
+        assert connection.execute("select * from event_map order by id").fetchall() == kept
+        connection.rollback()
+    assert kept != before  # the update changed the map
+
+
 def test_editing_the_rules_reruns_only_the_rules(seed_copy, tmp_path, monkeypatch):
     db = tmp_path / "archive.db"
     build([seed_copy], db, workers=1)
