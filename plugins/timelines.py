@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.filters import Filters
+from datasette.utils import urlsafe_components
 from datasette.utils.asgi import Response
 
 ASSETS = Path(__file__).parent / "assets"
@@ -94,7 +95,6 @@ def extra_template_vars(view_name, table, database, request, datasette):
         if view_name == "table":
             return {"timelines": await map_timelines(datasette, database, request),
                     "date_filter": date_filter(datasette, database, request)}
-        from datasette.utils import urlsafe_components
         pk = urlsafe_components(request.url_vars["pks"])[0]
         return {"timelines": await entity_timelines(datasette, database, pk)}
 
