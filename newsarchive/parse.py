@@ -85,6 +85,7 @@ class PageRules:
     aside: re.Pattern
     furniture: re.Pattern
     byline: re.Pattern
+    field_label: re.Pattern
     source_line: re.Pattern
     credit_after: str
     credit_before: str
@@ -104,6 +105,7 @@ def page_rules() -> PageRules:
         aside=re.compile(any_of(rules["furniture_aside"]), re.I),
         furniture=re.compile(any_of(rules["furniture_line"]), re.I),
         byline=re.compile(rf"^{any_of(rules['byline_labels'])}\s*:?\s+(?P<name>[A-Z][^|]{{2,80}}?)\s*$", re.I),
+        field_label=re.compile(rf"{any_of(rules['byline_labels'] + rules['date_labels'])}\s*:", re.I),
         source_line=re.compile(rf"^{any_of(rules['source_labels'])}\s*:\s*(?P<name>.{{2,60}}?)\s*$", re.I),
         credit_after=any_of(rules["wire_credit_verbs"]),
         credit_before=any_of(rules["wire_credit_lead"]),
@@ -135,6 +137,8 @@ def word_count(line: str) -> int:
 TEASER_BREAK = re.compile(r"\w(?:\.\.\.|…)\s+\S")  # a sentence broken off mid-line, and more text after it
 TEASER_BREAKS = 3
 CUT_OFF = re.compile(r"\w(?:\.\.\.|…)$")
+TRUNCATED = re.compile(r"\w ?(?:\.\.\.|…)$")  # a summary a page cut to its box's length: "... former Nissan Chairman and CEO …"
+TRUNCATED_WORDS = 12
 
 
 def is_prose(line: str) -> bool:
@@ -149,6 +153,8 @@ def is_prose(line: str) -> bool:
     # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
     # a short line cut off with an ellipsis ("... to devastate Britain as Hurri...") is a teaser's start
     ends = bool(SENTENCE_END.search(line)) and not CUT_OFF.search(line)
+    if count >= TRUNCATED_WORDS and TRUNCATED.search(line):
+        return False
     return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and ends)
 
 
@@ -231,6 +237,7 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
             boxed.add(index)
         kept.append((line, short and bool(rules.furniture.fullmatch(line))))
 
+    boxed |= _dated_cards(lines)
     cards = {i for i, line in enumerate(lines) if glued_card(line, rules.minor_words)}
     cards = {i for i in cards if i - 1 in cards or i + 1 in cards}  # cards come in rows
     if len(cards) >= GLUED_CARDS:
@@ -272,6 +279,33 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     body_set = set(body)
     outside = [line for line in lines if line not in body_set]
     return Page(header=header, body=body, outside=outside)
+
+
+CARD_DATES = 3  # so many dated cards in a row make a list of other stories
+CARD_LINES = 5  # a card: a headline, an author, a date and a summary, give or take a line
+
+
+def _dated_cards(lines: list[str]) -> set[int]:
+    """Lines of a list of story cards that each carry their own date line (headline, author,
+    date, summary; again and again): the dates recur every few lines, with at most one
+    paragraph between two of them. An article states its date once; a live blog stamps its
+    entries with times, not full dates, and writes more than a line under each.
+    """
+    dated = [i for i, line in enumerate(lines)
+             if word_count(line) <= 8 and HAS_YEAR.search(line) and MONTH_WORD.search(line) and _looks_dated(line)]
+    found: set[int] = set()
+    chain: list[int] = []
+    for index in dated + [None]:
+        if index is not None and chain and 2 <= index - chain[-1] <= CARD_LINES \
+                and sum(is_prose(line) for line in lines[chain[-1] + 1:index]) <= 1:
+            chain.append(index)
+            continue
+        if len(chain) >= CARD_DATES:
+            # the last card's summary, if cards have one under their date
+            summaries = all(is_prose(lines[i + 1]) for i in chain[:-1])
+            found.update(range(chain[0], min(chain[-1] + (2 if summaries else 1), len(lines))))
+        chain = [index] if index is not None else []
+    return found
 
 
 def _article_span(candidates: list[tuple[str, bool]], barriers: set[int]) -> tuple[int | None, int | None]:
@@ -463,10 +497,11 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
     for index in range(len(window) - 1, -1, -1):
         line = window[index]
         count = word_count(line)
-        if front(line):
-            continue
+        if front(line) or (index and rules.field_label.fullmatch(window[index - 1])):
+            continue  # a byline or a date, or what a label introduces ("Author:" / "Jane Doe")
         distance += 1
-        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or rules.source_line.match(line):
+        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or rules.source_line.match(line) \
+                or CAPTION_CREDIT.search(line):
             continue
         if registry.match_name(line):
             continue
@@ -476,7 +511,7 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
         if shared < 1 or (not near and (shared < 2 or shared < len(own) / 3)):
             continue
         score = shared - (len(own) - shared) / 2 + (NEAR_BONUS if near else 0)
-        if line.endswith(".") and not line.endswith(("...", "…")):
+        if line.endswith(".") and not line.endswith(("...", "…")) and not _title_case(line, rules.minor_words):
             score -= SENTENCE_PENALTY  # a standfirst or caption ends like a sentence; a headline seldom does
         score = (score, distance)  # on a tie, the earlier line
         if score >= best_score:
@@ -489,6 +524,16 @@ TITLE_WINDOW = 25  # the header lines before the body where the headline is look
 NEAR_BODY, NEAR_BONUS = 3, 2.0  # the last header lines before the body, and what standing there is worth
 SENTENCE_PENALTY = 100.0  # a line ending with a full stop is chosen only when no other line qualifies
 BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
+
+
+# a caption's closing credit: "... four RS-25 engines. (credit: NASA/Jude Guidry)", "(AP Photo/Evan Vucci)"
+CAPTION_CREDIT = re.compile(r"\((?:[\w .&-]{0,30}\b)?(?:photo(?:graph)?|image|picture|credit|file)s?\b[^()]{0,60}\)\s*$", re.I)
+
+
+def _title_case(line: str, minor_words: frozenset[str]) -> bool:
+    """A headline in title case ("Why You Shouldn't Worry."): every word capitalised but the minor ones."""
+    found = [w for w in line.split() if w[:1].isalpha()]
+    return len(found) >= 4 and all(w[:1].isupper() or w.lower() in minor_words for w in found)
 
 
 def _looks_dated(line: str) -> bool:

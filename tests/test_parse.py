@@ -363,3 +363,59 @@ def test_a_row_of_photo_captions_between_paragraphs_does_not_cut_the_opening_off
     parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
     assert parsed.body.startswith("Gunmen have killed five people")
     assert parsed.body.endswith("armed groups in the north.")
+
+
+def test_dated_story_cards_and_cut_summaries_after_the_article_stay_out_of_the_body():
+    from newsarchive.readers import RawDocument
+
+    article = [
+        "With Hong Kong protests exploding to new levels, President Xi Jinping of China is likely to order a "
+        "crackdown within weeks, and the city's police would not be the ones to carry it out.",
+        "Beijing has already moved troops to the border, and its state media have warned that the patience of the "
+        "central government is running out after months of unrest.",
+        "In short, slaughter is likely coming to Hong Kong.",
+    ]
+    # a list of other stories, each card with its headline, author, date and summary
+    cards = []
+    for headline, author, day, summary in [
+        ("What made Joker so popular?", "Madeline Fry", "Wednesday November 20, 2019", "Joker killed at the box office."),
+        ("First UK election debate was a total shambles", "Tom Rogan", "Tuesday November 19, 2019",
+         "The first leaders debate on Tuesday for the U.K. general election due to be held on Dec. 12 was a shambles."),
+        ("Kurt Volker throws Rudy Giuliani under the bus", "Kaylee McGhee", "Tuesday November 19, 2019",
+         "Kurt Volker, a former special envoy to Ukraine, has been tied to what the acting ambassador to Ukraine called "
+         "an irregular channel of policymaking, and his testimony on Tuesday …"),
+        ("Conservatives boycotting Chick-fil-A are silly", "Kimberly Ross", "Tuesday November 19, 2019",
+         "Monday's news that the fast-food restaurant would no longer donate to some organizations left some with a bad "
+         "taste in their mouth, and the boycott that followed said more about its organizers than about the chain."),
+        ("Impeachment aside, US-Ukraine relations remain very strong", "Tom Rogan", "Tuesday November 19, 2019",
+         "Beyond the partisan whirlwind of impeachment hearings, the relationship between the United States and Ukraine "
+         "remains strong, and American aid continues to flow to the country's armed forces in the east."),
+        ("Kemp Foundation embraces free enterprise's creative disruption", "Quin Hillyer", "Tuesday November 19, 2019",
+         "Jimmy Kemp sounds a whole lot like his eloquent father, the late Republican official and idea man Jack Kemp, "
+         "and this is a very good thing for a political world that needs to start hearing such ideas again."),
+        ("The kind of gay rights legislation conservatives should support", "Brad Polumbo", "Tuesday November 19, 2019",
+         "Religious liberty and conscience rights are certainly worth defending against an increasing liberal "
+         "onslaught, but conservatives can also support laws that protect people from being fired for who they are."),
+    ]:
+        cards += [headline, author, day, summary]
+    page = "\n".join(["Opinion", "Why Beijing will bring slaughter to Hong Kong", "by Tom Rogan",
+                      "November 20, 2019 12:15 PM", *article, "Opinion", "China", "More Washington Examiner", *cards,
+                      "About Examiner", "Contact"])
+    parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert parsed.title == "Why Beijing will bring slaughter to Hong Kong"
+    assert parsed.body.startswith("With Hong Kong protests") and parsed.body.endswith("coming to Hong Kong.")
+
+
+def test_a_title_case_headline_ending_in_a_stop_and_not_a_caption_or_a_labelled_author():
+    from newsarchive.readers import RawDocument
+
+    body = ("Home Depot stock is falling after the home-improvement retailer cut its sales forecast for the year, "
+            "but the earnings release holds good news for patient investors, analysts said on Tuesday.\n\n"
+            "Home Depot said sales at stores open at least a year rose 3.6 percent in the third quarter.")
+    page = ("Subscribe\n\nCONSUMER\n\nEARNINGS REPORT\n\n"
+            "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry.\n\n"
+            "Author:\n\nHome Depot Investor Desk\n\nPublish date:\n\nNov. 19, 2019\n\n"
+            "A Home Depot store in Washington after the earnings release on Tuesday. (AP Photo/Home Depot Stock Images)\n\n"
+            + body)
+    parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
+    assert parsed.title == "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry."
