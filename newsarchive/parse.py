@@ -141,11 +141,13 @@ TRUNCATED = re.compile(r"\w ?(?:\.\.\.|…)$")  # a summary a page cut to its bo
 TRUNCATED_WORDS = 12
 
 
-def is_prose(line: str) -> bool:
+def is_prose(line: str, on_a_page: bool = True) -> bool:
     """A line shaped like article text: several words, ending like a sentence (or long).
 
     A row of teasers run together (a news ticker, a carousel: "... may soon... Indian-origin
     man pleads ...") is not prose, however long: it breaks off with an ellipsis again and again.
+    On a page, neither is a summary cut to its box's length ("... Nissan Chairman and CEO …");
+    in a record's own text (on_a_page False) that is where the record was cut.
     """
     count = word_count(line)
     if len(TEASER_BREAK.findall(line)) >= TEASER_BREAKS:
@@ -153,7 +155,7 @@ def is_prose(line: str) -> bool:
     # a long line counts as prose only if punctuated: a tag cloud or a menu run together is not
     # a short line cut off with an ellipsis ("... to devastate Britain as Hurri...") is a teaser's start
     ends = bool(SENTENCE_END.search(line)) and not CUT_OFF.search(line)
-    if count >= TRUNCATED_WORDS and TRUNCATED.search(line):
+    if on_a_page and count >= TRUNCATED_WORDS and TRUNCATED.search(line):
         return False
     return (count >= 25 and bool(PUNCTUATION.search(line))) or (count >= 5 and ends)
 
@@ -260,7 +262,7 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
             running_words.extend(words(line))
 
     if whole:
-        prose = [i for i, (line, furniture) in enumerate(candidates) if not furniture and is_prose(line)]
+        prose = [i for i, (line, furniture) in enumerate(candidates) if not furniture and is_prose(line, on_a_page=False)]
         first, last = (prose[0], prose[-1]) if prose else (None, None)
     else:
         first, last = _article_span(candidates, barriers)
