@@ -51,6 +51,7 @@ class Rules:
     place_nouns: dict[str, str]  # noun -> LOC or FAC
     region_nouns: frozenset[str]
     person_roles: frozenset[str]
+    person_titles: frozenset[str]
     locative: frozenset[str]
     of_a_place: frozenset[str]
     stoplist: frozenset[str]
@@ -70,6 +71,7 @@ def rules() -> Rules:
         place_nouns={noun: kind for kind, nouns in data["place_nouns"].items() for noun in nouns},
         region_nouns=frozenset(data["region_nouns"]),
         person_roles=frozenset(data["person_roles"]),
+        person_titles=frozenset(data["person_titles"]),
         locative=frozenset(data["locative_prepositions"]),
         of_a_place=frozenset(data["nouns_of_a_place"]),
         stoplist=frozenset(data["stoplist"]),
@@ -77,6 +79,9 @@ def rules() -> Rules:
         norp=norp,
         transliteration={variant: group[0] for group in data["transliterations"] for variant in group},
     )
+
+
+LEADING_COUNTRY = 2  # a story names its country at least twice as often as any other: it is about that country
 
 
 def names_a_group(word: str) -> bool:
@@ -140,8 +145,8 @@ class ArticleLinker:
         """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call)."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
         spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
-        spans = [part for span in spans for part in _split_based(span)]
-        context, main_country, divisions = self._story_places(spans, dateline)
+        spans = [part for span in spans for based in _split_based(span) for part in _split_names(based)]
+        context, main_country, divisions, leading = self._story_places(spans, dateline)
         resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
         resolved = self._join_places(self._join_short_names(resolved))
         links = ArticleLinks([], {})
@@ -152,9 +157,8 @@ class ArticleLinker:
             if info.place is None and key.startswith(("loc:", "fac:", "gpe:")):
                 # "Youssef al-Najjar Hospital", "Las Vegas Village", a village the gazetteer lacks: no
                 # coordinates, but the country of the places its sentence names ("Al-Shifa Hospital in
-                # Gaza City"), else of a story about one country
-                here = sentence_countries.get(start)
-                country = here if here else (main_country if len(context) == 1 else None)
+                # Gaza City"), else of the country the story is mostly about
+                country = sentence_countries.get(start) or leading
                 if country:
                     info = replace(info, country_code=country)
             known = links.entities.get(key)
@@ -184,12 +188,19 @@ class ArticleLinker:
             tokens = tokens[1:]
         while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
             tokens = tokens[:-1]
+        if ent.label_ == "PERSON":
+            while len(tokens) > 2 and tokens[0].lower_.rstrip(".") in rules().person_titles:
+                tokens = tokens[1:]  # "Grand Ayatollah Ali al-Sistani": the name, not the title
         if not tokens:
             return None
         end = tokens[-1].i + 1
         following = ent.doc[end] if end < len(ent.doc) else None
-        if not ent.ent_id_ and ent.label_ != "NORP" and following is not None and (
-                rules().place_nouns.get(following.lower_) == "FAC" or following.lower_ in PROVINCE_NOUNS):
+        # a people's name is never joined to the noun ("the Syrian province of Idlib"); a NORP
+        # tag on a name that is none ("Aleppo province") is the model's slip
+        people = ent.label_ == "NORP" and bool(ent.text.lower() in rules().norp or self._demonym_country(ent.text))
+        if not ent.ent_id_ and following is not None and (
+                (ent.label_ != "NORP" and rules().place_nouns.get(following.lower_) == "FAC")
+                or (not people and following.lower_ in PROVINCE_NOUNS)):
             end += 1  # "Makana checkpoint", "al-Hasakah province": the name with its noun
         span = ent.doc[tokens[0].i: end]
         text = span.text
@@ -217,10 +228,11 @@ class ArticleLinker:
         return {start: next(iter(by_sentence[sentence])) for start, sentence in starts.items()
                 if len(by_sentence.get(sentence, ())) == 1}
 
-    def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]]]:
+    def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]], str | None]:
         """What the story is about: the countries it names (directly, by their people, by a
         first-level division: "Texas", "Idlib", or by a city of 100,000: "Juba") and where its
-        dateline is, the commonest of them, and the (country, admin1) of the divisions it names."""
+        dateline is, the commonest of them, the (country, admin1) of the divisions it names, and
+        the commonest country again if it leads the others by far (LEADING_COUNTRY times as often)."""
         counts: Counter = Counter()
         cities: Counter = Counter()
         divisions = set()
@@ -250,7 +262,9 @@ class ArticleLinker:
                 counts[place.country_code] += 1
         weight = counts + cities
         main = min(weight, key=lambda code: (-weight[code], code)) if weight else None
-        return set(counts), main, frozenset(divisions)
+        runner_up = max((n for code, n in weight.items() if code != main), default=0)
+        leading = main if main and weight[main] >= LEADING_COUNTRY * runner_up else None
+        return set(counts), main, frozenset(divisions), leading
 
     @staticmethod
     @lru_cache(maxsize=None)
@@ -447,6 +461,20 @@ class ArticleLinker:
                     result = first_names[key]
             joined.append((span_info, result))
         return joined
+
+def _split_names(span_info) -> list[tuple]:
+    """"Tom Perry/Laila Bassam" (a credit line's two writers): two people."""
+    start, end, text, label, span, pattern_id = span_info
+    if label != "PERSON" or "/" not in text or pattern_id:
+        return [span_info]
+    parts, offset = [], 0
+    for name in text.split("/"):
+        part = span.doc.char_span(start + offset, start + offset + len(name), alignment_mode="contract")
+        offset += len(name) + 1
+        if part is not None and len(part.text.split()) >= 2:
+            parts.append((part.start_char, part.end_char, part.text, label, part, ""))
+    return parts if len(parts) >= 2 else [span_info]
+
 
 def _split_based(span_info) -> list[tuple]:
     """"Britain-based Syrian Observatory": the place where a group is based, then the group."""

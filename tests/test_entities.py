@@ -191,3 +191,33 @@ def test_a_place_the_gazetteer_lacks_takes_the_country_its_sentence_names(tmp_pa
         rows = connection.execute("select name, latitude, country_code from entities where name like '%Hospital%'"
                                   ).fetchall()
     assert rows and all(latitude is None and country == "PS" for _, latitude, country in rows), rows
+
+
+def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp_path):
+    """A village GeoNames lacks, in a sentence naming no town, takes the country the story is
+    mostly about; "Aleppo province" is the province even when the model calls "Aleppo" a people;
+    a title is no part of a person's name; two writers credited as "A/B" are two people."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "qaa.txt").write_text(
+        "Suicide bombers strike Lebanese village\nPublished: 2016-06-27T10:00:00Z\n\n"
+        "BEIRUT (Reuters) - Suicide bombers struck the Christian village of Qaa in Lebanon on Monday, killing five "
+        "people, Lebanese security sources said.\n\n"
+        "The attackers blew themselves up in Qaa near the border with Syria before dawn.\n\n"
+        "Lebanon's army said it had sealed off the area, and Lebanese President Michel Aoun's office condemned the attack.\n\n"
+        "Government forces have stepped up bombardment of areas in Aleppo province in the north.\n\n"
+        "Grand Ayatollah Ali al-Sistani urged calm in a sermon read out in Karbala.\n\n"
+        "The account of the attack was compiled by Tom Perry/Laila Bassam from witnesses in Qaa.\n",
+        encoding="utf-8")
+    db = tmp_path / "qaa.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        rows = {name: (kind, country) for name, kind, country in connection.execute(
+            "select name, type, country_code from entities")}
+        surfaces = {text for (text,) in connection.execute("select text from mentions")}
+    assert rows["Qaa"][1] == "LB", rows
+    assert rows["Aleppo Governorate"] == ("GPE", "SY") and "Aleppo province" in surfaces
+    assert rows["Ali al-Sistani"][0] == "PERSON" and not any("Ayatollah" in name for name in rows)
+    assert rows["Tom Perry"][0] == rows["Laila Bassam"][0] == "PERSON"
