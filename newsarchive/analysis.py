@@ -129,8 +129,9 @@ class Analyser:
         doc = self.curated(doc)
         sentences = nlp_stage.sentence_spans(doc, article.body)
         links = self.linker.link(doc, article.dateline, article.body)
-        analysis = ArticleAnalysis(article.id, sentences, links.mentions, links.entities, links.dateline,
-                                   links.dateline_text)
+        # the places inside an organisation's name are mentions too, but no event's actor or place
+        analysis = ArticleAnalysis(article.id, sentences, links.mentions + links.embedded, links.entities,
+                                   links.dateline, links.dateline_text)
         sentence_rows = [(start, end, sentence_id(article.content_hash, position))
                          for position, (start, end) in enumerate(sentences)]
         mentions = [(start, end, key) for start, end, _, key in links.mentions]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -131,6 +131,7 @@ class ArticleLinks:
     entities: dict[str, EntityInfo]  # entity key -> what the article says it is
     dateline: str | None = None  # entity key of the dateline's place
     dateline_text: str | None = None  # the dateline's place as written ("Erbil" for "ERBIL")
+    embedded: list[tuple[int, int, str, str]] = field(default_factory=list)  # places inside an ORG's mention
 
 
 class ArticleLinker:
@@ -153,7 +154,17 @@ class ArticleLinker:
         if dateline:
             self._link_dateline(links, dateline, context)
         sentence_countries = self._sentence_countries(resolved)
-        for (start, end, text, *_), (key, info) in ((span[:3], r) for span, r in resolved if r):
+        for span_info, (key, info) in ((span, r) for span, r in resolved if r):
+            start, end, text = span_info[:3]
+            if info.type == "ORG":
+                embedded = self._embedded_places(span_info[4], span_info[5], context)
+                for place, part in embedded:  # "Japan's Ministry of Agriculture": Japan is named too
+                    place_key, place_info = self._place_entity(place, "GPE")
+                    links.entities.setdefault(place_key, place_info)
+                    links.embedded.append((part.start_char, part.end_char, part.text, place_key))
+                countries = {place.country_code for place, _ in embedded} | self._demonyms_in(span_info[4])
+                if info.country_code is None and len(countries) == 1:
+                    info = replace(info, country_code=countries.pop())  # the ORG's country
             if info.place is None and key.startswith(("loc:", "fac:", "gpe:")):
                 # "Youssef al-Najjar Hospital", "Las Vegas Village", a village the gazetteer lacks: no
                 # coordinates, but the country of the places its sentence names ("Al-Shifa Hospital in
@@ -166,6 +177,34 @@ class ArticleLinker:
                 links.entities[key] = info  # the first mention, or the first that tells the country
             links.mentions.append((start, end, text, key))
         return links
+
+    def _embedded_places(self, span, pattern_id: str, context: set[str]) -> list[tuple[Place, object]]:
+        """The countries, first-level divisions and continents an organisation's name holds, by
+        their exact names: "Japan" in "Japan's Ministry of Agriculture", "Alberta" in "University of
+        Alberta", "U.S." in "U.S. Army". Not the whole name (that is a typing question), not an
+        outlet's name ("The Washington Post" is no mention of Washington)."""
+        if pattern_id and not pattern_id.startswith("actor:") or self.registry.match_name(span.text):
+            return []
+        tokens = list(span)
+        found = []
+        i = 0
+        while i < len(tokens):
+            for size in (3, 2, 1):
+                part = span.doc[tokens[i].i: tokens[i].i + size] if i + size <= len(tokens) else None
+                if part is None or len(part) == len(span) or not part[0].text[:1].isupper() or part[-1].is_punct:
+                    continue
+                places, exact = self.gazetteer.candidates(part.text)
+                place = self.gazetteer.resolve(part.text, context, kinds=("country", "region", "continent")) if exact else None
+                if place is not None:
+                    found.append((place, part))
+                    i += size - 1
+                    break
+            i += 1
+        return found
+
+    def _demonyms_in(self, span) -> set[str]:
+        """The countries whose people an organisation's name names: "Japanese Financial Services Agency"."""
+        return {code for code in (self._demonym_country(t.text) for t in span if t.text[:1].isupper()) if code}
 
     def _link_dateline(self, links: ArticleLinks, dateline: str, context: set[str]) -> None:
         """The dateline's place ("ERBIL, Kurdistan Region" -> Erbil) as the article's dateline entity."""

@@ -221,3 +221,35 @@ def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp
     assert rows["Aleppo Governorate"] == ("GPE", "SY") and "Aleppo province" in surfaces
     assert rows["Ali al-Sistani"][0] == "PERSON" and not any("Ayatollah" in name for name in rows)
     assert rows["Tom Perry"][0] == rows["Laila Bassam"][0] == "PERSON"
+
+
+def test_a_place_inside_an_organisation_name_is_a_mention_and_the_organisations_country(tmp_path):
+    """GeoWebNews counts "Japan" in "Japan's Ministry of Agriculture" and "Alberta" in "University of
+    Alberta" as toponyms: each is a place mention inside the ORG's, and gives the ORG its country;
+    an outlet's name ("The Washington Post") names no place, and an event never takes its place
+    from inside an organisation's name."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "trade.txt").write_text(
+        "Officials meet on beef trade\nPublished: 2018-11-20T10:00:00Z\n\n"
+        "The officials, from Japan’s Ministry of Agriculture, Forestry and Fisheries, met a research associate at "
+        "the University of Alberta, the Kidney Foundation of Canada said on Tuesday.\n\n"
+        "Gunmen attacked a convoy of the Iraqi Ministry of Interior on Monday, The Washington Post reported.\n",
+        encoding="utf-8")
+    db = tmp_path / "trade.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        mentions = connection.execute(
+            "select m.text, e.name, e.type, e.country_code from mentions m join entities e on e.id = m.entity_id"
+        ).fetchall()
+        event_places = {name for (name,) in connection.execute(
+            "select e.name from events join entities e on e.id = events.location_id")}
+    places = {text: (name, country) for text, name, kind, country in mentions if kind == "GPE"}
+    orgs = {name: country for text, name, kind, country in mentions if kind == "ORG"}
+    assert places["Japan"] == ("Japan", "JP") and places["Alberta"] == ("Alberta", "CA")
+    assert places["Canada"] == ("Canada", "CA") and "Washington" not in places
+    assert orgs["Japan’s Ministry of Agriculture, Forestry and Fisheries"] == "JP"
+    assert orgs["University of Alberta"] == "CA"
+    assert not event_places & {"Japan", "Alberta", "Canada"}
