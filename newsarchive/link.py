@@ -149,7 +149,7 @@ class ArticleLinker:
         spans = [part for span in spans for based in _split_based(span) for part in _split_names(based)]
         context, main_country, divisions, leading = self._story_places(spans, dateline)
         resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
-        resolved = self._join_places(self._join_short_names(resolved))
+        resolved = self._join_places(self._join_short_names(self._speakers_are_no_towns(resolved)))
         links = ArticleLinks([], {})
         if dateline:
             self._link_dateline(links, dateline, context)
@@ -327,6 +327,8 @@ class ArticleLinker:
         if before is not None and before.lower_ in table.person_roles and label in ("ORG", "PERSON", "GPE"):
             if not (after is not None and after.lower_ in table.place_nouns):
                 label = "PERSON"
+        if label in ("GPE", "LOC", "FAC", "ORG") and _age_follows(span):
+            label = "PERSON"  # "Barry Smith, 80, and Beryl, 81": an age after a name
 
         if label == "NORP" or text.lower() in table.norp:
             canonical = table.norp.get(text.lower())
@@ -458,6 +460,27 @@ class ArticleLinker:
         return None
 
     @staticmethod
+    def _speakers_are_no_towns(resolved):
+        """A name that says something ("said Noma", "Wavepiston said", "Mamo stressed") is a person or
+        a company, not a town or an unknown place, wherever it stands in the article ("in Noma's
+        case"): a town never speaks. A country, a province or a capital may ("Russia said", "Tehran
+        denies it"), and so may a facility for its operator ("Heathrow said"): they stay places."""
+        speakers = {person_key(span_info[2]) for span_info, result in resolved if _speaks(span_info[4])}
+        if not speakers:
+            return resolved
+        people = {person_key(span_info[2]) for span_info, _ in resolved if span_info[3] == "PERSON"}
+        kept = []
+        for span_info, result in resolved:
+            key = person_key(span_info[2])
+            place = result[1].place if result else None
+            if result and key in speakers and result[0].startswith(("place:", "loc:", "gpe:")) and (
+                    place is None or place.kind == "city" and not place.capital and result[1].type != "FAC"):
+                kind = "PERSON" if key in people or span_info[3] == "PERSON" else "ORG"
+                result = f"{kind.lower()}:{key}", EntityInfo(kind)
+            kept.append((span_info, result))
+        return kept
+
+    @staticmethod
     def _join_places(resolved):
         """A name the article also uses for a place is that place ("Hasakeh" tagged PERSON once, GPE elsewhere).
 
@@ -500,6 +523,25 @@ class ArticleLinker:
                     result = first_names[key]
             joined.append((span_info, result))
         return joined
+
+def _age_follows(span) -> bool:
+    """", 81," or " (7)" right after the name: news gives a person's age so."""
+    doc = span.doc
+    tokens = [t.text for t in doc[span.end: span.end + 3]]
+    return len(tokens) == 3 and tokens[0] in (",", "(") and tokens[1].isdigit() and 0 < int(tokens[1]) < 120 \
+        and tokens[2] in (",", ")", ";")
+
+
+def _speaks(span) -> bool:
+    """The name is the subject of a speech verb: "Noma said", "said Noma", "Mamo stressed the need"."""
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.pos_ == "VERB" and root.head.lemma_.lower() in speech_verbs()
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> frozenset[str]:
+    return frozenset(load_data("attribution_cues.yml")["speech_verbs"])
+
 
 def _split_names(span_info) -> list[tuple]:
     """"Tom Perry/Laila Bassam" (a credit line's two writers): two people."""

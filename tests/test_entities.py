@@ -253,3 +253,30 @@ def test_a_place_inside_an_organisation_name_is_a_mention_and_the_organisations_
     assert orgs["Japan’s Ministry of Agriculture, Forestry and Fisheries"] == "JP"
     assert orgs["University of Alberta"] == "CA"
     assert not event_places & {"Japan", "Alberta", "Canada"}
+
+
+def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
+    """"said Noma" and "Wavepiston said": a town never speaks, wherever else the name stands ("in
+    Noma's case"); a capital may ("Tehran denies it"). "Beryl, 81," and "girlfriend Olivia" are people."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "noma.txt").write_text(
+        "Mother seeks justice\nPublished: 2018-08-25T10:00:00Z\n\n"
+        "\"No one told me about the court case,\" said Noma. Noma said she had been bathing her daughter when the "
+        "neighbour came.\n\n"
+        "The procedure was followed by the investigating officer in Noma's case, a police spokesperson said.\n\n"
+        "Wavepiston said its wave energy system works. Tehran denies it has armed the rebels.\n\n"
+        "Barry Smith, 80, and Beryl, 81, met as teenagers. He is survived by his brother Alex and girlfriend Olivia.\n",
+        encoding="utf-8")
+    db = tmp_path / "noma.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        types = {}
+        for text, kind in connection.execute(
+                "select m.text, e.type from mentions m join entities e on e.id = m.entity_id"):
+            types.setdefault(text, set()).add(kind)
+    assert not types["Noma"] & {"GPE", "LOC", "FAC"} and not types["Wavepiston"] & {"GPE", "LOC", "FAC"}, types
+    assert types["Tehran"] == {"GPE"}
+    assert types["Beryl"] == types["Olivia"] == {"PERSON"}
