@@ -385,21 +385,45 @@ class Triggers:
         return False
 
 
+    def _generic_word(self, trigger):
+        """The generic word for violence an event was read from: the trigger ("killed", "the attack"),
+        or the object of a verb of perpetrating ("carried out the attacks"); None if it was specific."""
+        words = self.table.words
+        if trigger.lemma_.lower() in words["generic_violence"]:
+            return trigger
+        if trigger.lemma_.lower() in words["perpetrating_verbs"]:
+            return next((c for c in trigger.children if c.dep_ == "dobj" and c.lemma_.lower() in words["generic_violence"]),
+                        None)
+        return None
+
+    def _indefinite(self, trigger) -> bool:
+        """A noun told with "a", "an" or no determiner: a new event, not one told before."""
+        if trigger.pos_ not in ("NOUN", "PROPN"):
+            return False
+        return not any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in self.table.words["anaphoric_determiners"]
+                       for c in trigger.children)
+
     def _generic_to_specific(self, events: list[Event]) -> None:
         """"A suicide bomber struck a checkpoint in Mogadishu on Thursday ... Five soldiers were killed":
         a generic word for violence ("killed", "attack", "blast") told of the same place and day as
-        specific remote violence in the article is that event, and has its kind (the one told most)."""
+        specific remote violence in the article is that event, and has its kind (the one told most);
+        so is one told without a date at a place where the article told such violence on one day only
+        (_same_event_dates then gives it that day)."""
         words = self.table.words
         # Only an event whose own sentence placed it: one put at the story's main place is no evidence of what
         # happened there ("the road was heavily bombarded again on Monday", in a story about bombings elsewhere)
         specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date
                     and e.precision == "day" and e.location and e.place_told]
         for event in events:
-            if event.trigger.lemma_.lower() not in words["generic_violence"] or event.sub_event_type in \
+            word = self._generic_word(event.trigger)
+            if word is None or event.sub_event_type in \
                     words["specific_remote_violence"] and event.sub_event_type != "Remote explosive/landmine/IED":
                 continue
-            told = [(e.event_type, e.sub_event_type) for e in specific if e is not event and e.location == event.location
-                    and e.date == event.date]
+            here = [e for e in specific if e is not event and e.location == event.location]
+            # an undated mention ("the attack") at a place where the article told such violence on one day only
+            # ("the attack", "the blasts", "killed": not "a violent attack", which tells of a new one)
+            undated_one_day = event.date is None and len({e.date for e in here}) == 1 and not self._indefinite(word)
+            told = [(e.event_type, e.sub_event_type) for e in here if e.date == event.date or undated_one_day]
             if told:  # several kinds ("five suicide bombers and two car bombs"): the kind told most, else first
                 counts = Counter(told)
                 event.event_type, event.sub_event_type = max(told, key=lambda kind: (counts[kind], -told.index(kind)))

@@ -498,3 +498,21 @@ def test_a_wars_running_total_in_a_relative_clause_is_no_events_toll(tmp_path):
         "that has killed at least 250,000 people.\n"))
     blasts = event_with(db, "blasts", "Bomb blasts killed 48")
     assert blasts["fatalities"] == 48  # not the war's 250,000
+
+
+def test_the_attack_told_again_without_a_date_is_the_days_bombing_but_a_new_attack_is_not(tmp_path):
+    db = built(tmp_path, "jableh.txt", (
+        "Bombings kill scores in Jableh\n"
+        "Published: 2016-05-23T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Suicide bombers blew themselves up at a bus station in Jableh, Syria, on Monday, "
+        "killing dozens of people, Syrian state media said.\n\n"
+        "The town is on the coast. Its markets were busy in the morning. Many families live in the old quarter. "
+        "Prices had risen in recent weeks. Traders said business was slow.\n\n"
+        "Islamic State said through its Amaq news agency that its fighters carried out the attacks in Jableh.\n\n"
+        "A week earlier, militants had begun a violent attack on the outskirts of Jableh, residents said.\n"))
+    found = rows(db, "select trigger, sub_event_type, event_date, evidence from events")
+    claimed = [row for row in found if "Amaq" in row["evidence"]]
+    assert claimed and all(row["sub_event_type"] == "Suicide bomb" and row["event_date"] == "2016-05-23"
+                           for row in claimed), found
+    earlier = [row for row in found if "violent attack" in row["evidence"]]
+    assert all(row["sub_event_type"] != "Suicide bomb" for row in earlier), found
