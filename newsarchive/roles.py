@@ -57,6 +57,12 @@ class Roles:
             country = self._country_forces(token)  # "Israeli warplanes", "U.S. drones"
             if country is not None:
                 return country
+        if token.lemma_.lower() in self.table.side_words["combatant"]:
+            # "four gunmen from al-Shabab", "fighters of the Islamic State group": whose they are
+            for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "of")):
+                entity = self._actor(self._pobj(prep), own_only=True)
+                if entity is not None and self.entities[entity]["type"] == "ORG":
+                    return entity
         if self.armed_actor and token.lemma_.lower() in self.table.side_words["combatant"] and not own_only:
             return self.armed_actor  # "the jihadists' capture of Palmyra" in a story about one armed group
         for candidate, entity in beside:

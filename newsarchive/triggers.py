@@ -122,6 +122,10 @@ class Triggers:
         if entry.get("inverted"):
             subject, target = prep_object, subject
         actor1 = self._actor(subject) or self._antecedent(subject)
+        if actor1 is None and passive:  # "67 people were killed in the Westgate attack, which was carried out by ..."
+            actor1 = next((self._perpetrator(self._pobj(c)) for c in children if c.dep_ == "prep"
+                           and c.lower_ in ("in", "during") and self._pobj(c) is not None
+                           and self._pobj(c).lemma_.lower() in self.table.nouns), None)
         actor2 = self._actor(target)
         if actor2 is None:
             actor2 = next((self._actor(self._pobj(c), own_only=True) for c in children
@@ -209,6 +213,23 @@ class Triggers:
         return None
 
 
+    def _perpetrator(self, noun) -> int | None:
+        """The agent of a verb of perpetrating the noun carries: "a barrel bomb attack carried out by
+        government forces", "the strike launched by the coalition", "the Westgate attack, which was
+        carried out by four gunmen from al-Shabab"."""
+        for verb in (c for c in noun.children if c.dep_ in ("acl", "relcl")
+                     and c.lemma_.lower() in self.table.words["perpetrating_verbs"]):
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            actor = self._actor(self._pobj(agent), own_only=True)
+            # the parser often hangs "from al-Shabab" on the verb, not on "gunmen"
+            if actor is None and agent is not None:
+                actor = next((a for a in (self._actor(self._pobj(c), own_only=True) for c in verb.children
+                                          if c.dep_ == "prep" and c.lower_ == "from")
+                              if a is not None and self.entities[a]["type"] == "ORG"), None)
+            if actor is not None:
+                return actor
+        return None
+
     def _noun_event(self, noun, article_id) -> Event | None:
         entry, specific = self._noun_entry(noun)
         if entry is None:
@@ -237,10 +258,7 @@ class Triggers:
         if light is not None:
             light_subject = self._subject(light, noun.dep_ == "nsubjpass")
             actor1 = actor1 or self._actor(light_subject) or self._antecedent(light_subject)
-        # "a barrel bomb attack carried out by government forces", "the strike launched by the coalition"
-        for verb in (c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in words["perpetrating_verbs"]):
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            actor1 = actor1 or self._actor(self._pobj(agent), own_only=True)
+        actor1 = actor1 or self._perpetrator(noun)
         for prep in (c for c in noun.children if c.dep_ in ("prep", "agent")):
             pobj = self._pobj(prep)
             if pobj is None:

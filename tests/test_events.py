@@ -516,3 +516,15 @@ def test_the_attack_told_again_without_a_date_is_the_days_bombing_but_a_new_atta
                            for row in claimed), found
     earlier = [row for row in found if "violent attack" in row["evidence"]]
     assert all(row["sub_event_type"] != "Suicide bomb" for row in earlier), found
+
+
+def test_the_perpetrator_of_the_attack_a_killing_was_told_in_and_whose_fighters_they_are(tmp_path):
+    db = built(tmp_path, "westgate.txt", (
+        "Drone strike kills Westgate plotter\n"
+        "Published: 2016-06-01T10:00:00Z\n\n"
+        "NAIROBI, Kenya (AP) - Sixty-seven people were killed in the Westgate attack, which was carried out by "
+        "four gunmen from al-Shabab.\n\n"
+        "Fighters of the Islamic State group stormed the town of Palmyra, Syria, on Sunday.\n"))
+    actors = {row["trigger"]: row["actor"] for row in rows(
+        db, "select trigger, entities.name as actor from events left join entities on entities.id = actor1_id")}
+    assert actors["killed"] == "al-Shabaab" and actors["stormed"] == "Islamic State", actors
