@@ -228,6 +228,10 @@ MONTH_ALONE = re.compile(rf"^(?:(?:early|mid|late|in|since|until|by|the\s+end\s+
 WEEKDAY = re.compile(rf"\b(last\s+)?{_WEEKDAY}\b", re.I)
 RELATIVE_DAY = re.compile(r"\b(yesterday|today|tonight)\b", re.I)
 YEAR_ALONE = re.compile(r"^(?:in\s+)?((?:19|20)\d{2})$", re.I)
+ISO_DAY = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+NUMERIC_DAY = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d{2})\b")
+DAY_IN_NUMBERS = re.compile(rf"{ISO_DAY.pattern}|{NUMERIC_DAY.pattern}")  # either form, to find them in text
+NUMERIC_DAY_BEFORE = 7  # a numeric date read both ways is the reading this many days or fewer before publication
 
 
 @dataclass(frozen=True)
@@ -260,6 +264,9 @@ def resolve_event_date(expression: str, published: str | None) -> EventDate | No
             if year is None and stated == "month":  # the latest day the article can have been published
                 return _day_in_year(None, month, day_, _month_end(anchor))
             return _day_in_year(year, month, day_, day_anchor)
+    numeric = _numeric_day(text, day_anchor)
+    if numeric is not None:
+        return numeric
     match = MONTH_YEAR.search(text)
     if match:
         return EventDate(f"{int(match.group(2)):04d}-{MONTH_NUMBER[_month_key(match.group(1))]:02d}", "month")
@@ -300,6 +307,27 @@ def resolve_event_date(expression: str, published: str | None) -> EventDate | No
         year = month_anchor.year if month <= month_anchor.month else month_anchor.year - 1
         return EventDate(f"{year:04d}-{month:02d}", "month")
     return None
+
+
+def _numeric_day(text: str, anchor: date | None) -> EventDate | None:
+    """"2015-02-05", "05.02.2015": a day written in numbers. Day and month may come either way
+    round ("05.02.2015" is 5 February or 2 May): a reading that cannot be a date is dropped, and of
+    two that can, only the one in the week up to the article's own day is taken, else none."""
+    match = ISO_DAY.search(text)
+    readings = [(int(match.group(1)), int(match.group(2)), int(match.group(3)))] if match else []
+    match = NUMERIC_DAY.search(text) if not readings else None
+    if match:
+        first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        readings = list({(year, second, first), (year, first, second)})
+    days = []
+    for year, month, day_ in readings:
+        try:
+            days.append(date(year, month, day_))
+        except ValueError:
+            continue
+    if len(days) > 1:
+        days = [d for d in days if anchor is not None and timedelta(0) <= anchor - d <= timedelta(days=NUMERIC_DAY_BEFORE)]
+    return EventDate(days[0].isoformat(), "day") if len(days) == 1 else None
 
 
 def _month_key(word: str) -> str:

@@ -22,7 +22,7 @@ from collections import Counter
 
 from .actors import load_actors
 from .attributions import Attributions
-from .dates import names_a_day, resolve_event_date
+from .dates import DAY_IN_NUMBERS, names_a_day, resolve_event_date
 from .ids import stable_id
 from .lexicon import WordIndex, is_trigger, lexicon
 from .realis import SPECIFIC, RealisReader
@@ -74,7 +74,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         last_speaker: int | None = None
         words = WordIndex(doc, self.table)
         # the document's dates, found once: each event word looks up those of its sentence
-        self.date_entities = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+        self.date_entities = self._date_spans(doc, article.text)
         self.date_starts = [ent.start for ent in self.date_entities]
         day_dates = {t.i for ent in self.date_entities if names_a_day(ent.text) or (
             (resolved := resolve_event_date(ent.text, self.published)) and resolved.precision == "day") for t in ent}
@@ -129,6 +129,18 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self._same_event_dates(events)
         self._same_event_tolls(events)
         return events, attributions
+
+    @staticmethod
+    def _date_spans(doc, body: str) -> list:
+        """The model's DATE and TIME entities, and the days written in numbers it leaves out
+        ("05.02.2015", "2015-02-05"), in text order."""
+        spans = [ent for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+        taken = {t.i for ent in spans for t in ent}
+        for match in DAY_IN_NUMBERS.finditer(body):
+            span = doc.char_span(match.start(), match.end(), label="DATE")
+            if span is not None and not any(t.i in taken for t in span):
+                spans.append(span)
+        return sorted(spans, key=lambda span: span.start)
 
     @staticmethod
     def _sentence_id(sent, body, sentences, by_start) -> int | None:

@@ -1,4 +1,4 @@
-from newsarchive.dates import date_evidence, normalize_published, parse_date_line
+from newsarchive.dates import date_evidence, normalize_published, parse_date_line, resolve_event_date
 
 
 def test_full_date_with_time_and_zone():
@@ -132,3 +132,25 @@ def test_ambiguous_numeric_date_decided_by_a_date_the_text_writes_out():
     assert parse_date_line("2/5/2015", evidence).iso == "2015-02-05"
     assert parse_date_line("05.02.2015", evidence).iso == "2015-02-05"
     assert parse_date_line("2/5/2015", date_evidence("Nothing is dated here.")) is None
+
+
+def test_a_day_written_in_numbers_is_read_either_way_round_only_with_evidence():
+    # "05.02.2015" is 5 February or 2 May: the reading in the week up to the article's day wins
+    assert resolve_event_date("05.02.2015", "2015-02-05T10:00:00+00:00").iso == "2015-02-05"
+    assert resolve_event_date("02/05/2015", "2015-02-06").iso == "2015-02-05"
+    assert resolve_event_date("05.02.2015", None) is None  # no evidence: no guess
+    assert resolve_event_date("05.02.2015", "2016-01-01") is None
+    assert resolve_event_date("25.02.2015", None).iso == "2015-02-25"  # only one reading is a date
+    assert resolve_event_date("2015-02-05", None).iso == "2015-02-05"
+
+
+def test_an_event_dated_by_a_day_written_in_numbers(tmp_path):
+    from .test_events import built, rows
+
+    db = built(tmp_path, "damascus.txt", (
+        "Islamists launch rocket attack on Damascus\n"
+        "Published: 2015-02-05T16:00:00Z\n\n"
+        "05.02.2015 A Syrian rebel group has launched a rocket attack on residential areas of Damascus, leaving at "
+        "least three people killed and 30 wounded, according to local reports.\n"))
+    dated = {row["trigger"]: row["event_date"] for row in rows(db, "select trigger, event_date from events")}
+    assert dated.get("launched") == "2015-02-05", dated
