@@ -280,3 +280,27 @@ def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
     assert not types["Noma"] & {"GPE", "LOC", "FAC"} and not types["Wavepiston"] & {"GPE", "LOC", "FAC"}, types
     assert types["Tehran"] == {"GPE"}
     assert types["Beryl"] == types["Olivia"] == {"PERSON"}
+
+
+def test_a_possessive_whose_apostrophe_was_stripped_and_a_province_by_its_bare_name(tmp_path):
+    """FA-KES-style text ("central Syrias Hama province", "Aleppos Old City"): the place is read
+    without its "s"; a province read as "Anbar province" is also found by "Anbar"."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hama.txt").write_text(
+        "ISIL kills over 50 in central Syria attack\nPublished: 2017-05-18T10:00:00Z\n\n"
+        "ISIL killed more than 50 people in an attack on two villages in central Syrias Hama province on Thursday, "
+        "a monitor said. Another blast hit Aleppos Old City.\n\n"
+        "Troops died north of Fallujah in the Anbar province, Iraqi officials said.\n",
+        encoding="utf-8")
+    db = tmp_path / "hama.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        found = {text: (name, kind) for text, name, kind in connection.execute(
+            "select m.text, e.name, e.type from mentions m join entities e on e.id = m.entity_id")}
+        aliases = {name: json.loads(names) for name, names in connection.execute("select name, aliases from entities")}
+    assert found["Syria"] == ("Syria", "GPE") and found["Aleppo"] == ("Aleppo", "GPE"), found
+    assert found["Hama province"] == ("Hama Governorate", "GPE")
+    assert "Anbar" in aliases["Anbar Governorate"] and "Anbar province" in aliases["Anbar Governorate"]
