@@ -547,6 +547,8 @@ class Archive:
         where holds {column} for the key column and, with keys, one %s for a list of parameters.
         """
         surfaces: dict[str, Counter] = defaultdict(Counter)
+        if "%s" in where and not keys:
+            return surfaces  # no keys asked for (a build whose articles name no one)
         for chunk in chunks(keys) if keys else [[]]:
             condition = where % ",".join("?" * len(chunk)) if keys else where
             for key, text, count in self.execute(

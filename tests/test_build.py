@@ -232,3 +232,17 @@ def test_cli_help_and_summary(tmp_path):
     assert "5 articles" in result.output and "sentences" in result.output and " s" in result.output
     quiet = runner.invoke(main, [str(SEEDS), "--db", str(tmp_path / "a.db"), "--quiet"])
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_an_archive_of_articles_that_name_no_one(tmp_path):
+    """A build whose articles hold no named entity at all (it once failed on an empty key list)."""
+    folder = tmp_path / "quiet"
+    folder.mkdir()
+    (folder / "weather.txt").write_text(
+        "A quiet day\n\nPublished: 2020-01-01\n\nThe weather was mild and nothing much happened, residents said. "
+        "The shops were open as usual and the streets were calm.\n", encoding="utf-8")
+    db = tmp_path / "quiet.db"
+    report = build([folder], db)
+    assert report.articles == 1 and not report.skipped
+    assert rows(db, "select count(*) from entities") == [(0,)]
+    assert build([folder], db).up_to_date
