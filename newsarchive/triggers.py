@@ -216,7 +216,8 @@ class Triggers:
     def _perpetrator(self, noun) -> int | None:
         """The agent of a verb of perpetrating the noun carries: "a barrel bomb attack carried out by
         government forces", "the strike launched by the coalition", "the Westgate attack, which was
-        carried out by four gunmen from al-Shabab"."""
+        carried out by four gunmen from al-Shabab"; else, for a weapon only a state uses
+        (state_weapons), the story's state forces."""
         for verb in (c for c in noun.children if c.dep_ in ("acl", "relcl")
                      and c.lemma_.lower() in self.table.words["perpetrating_verbs"]):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -228,6 +229,8 @@ class Triggers:
                               if a is not None and self.entities[a]["type"] == "ORG"), None)
             if actor is not None:
                 return actor
+        if self.state_actor and self._has_lemma(noun, self.table.words["state_weapons"]):
+            return self.state_actor  # "a barrel bomb attack": only the state's air force drops them
         return None
 
     def _noun_event(self, noun, article_id) -> Event | None:

@@ -528,3 +528,15 @@ def test_the_perpetrator_of_the_attack_a_killing_was_told_in_and_whose_fighters_
     actors = {row["trigger"]: row["actor"] for row in rows(
         db, "select trigger, entities.name as actor from events left join entities on entities.id = actor1_id")}
     assert actors["killed"] == "al-Shabaab" and actors["stormed"] == "Islamic State", actors
+
+
+def test_a_barrel_bomb_attack_is_the_state_forces(tmp_path):
+    db = built(tmp_path, "aleppo.txt", (
+        "Barrel bomb attack kills 11 children in Aleppo\n"
+        "Published: 2016-08-25T18:00:00Z\n\n"
+        "ALEPPO, Syria (AFP) - Fifteen civilians, among them 11 children, were killed in a barrel bomb attack on the "
+        "Bab al-Nayrab neighbourhood of Aleppo on Thursday, a monitor said.\n\n"
+        "Government forces have pressed an offensive on rebel-held districts of the city since July.\n"))
+    actors = {row["trigger"]: row["actor"] for row in rows(
+        db, "select trigger, entities.name as actor from events left join entities on entities.id = actor1_id")}
+    assert actors.get("attack") == "Syrian government forces" or actors.get("killed") == "Syrian government forces", actors
