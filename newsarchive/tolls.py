@@ -63,6 +63,7 @@ class Tolls:
         if not events:
             return
         numbers = [n for n in (self._counted(token) for token in numerals) if n]
+        numbers += [(noun, 1) for noun in self._one_victim(sent, numbers)]
         fatal = [(noun, value) for noun, value in numbers if self._is_fatal(noun, running)]
         hurt = [(noun, value) for noun, value in numbers if (noun, value) not in fatal and self._is_injured(noun)]
         if hurt:
@@ -98,6 +99,14 @@ class Tolls:
         if not event.actor1 and not event.actor2 and len(named) == 2:
             event.actor1, event.actor2 = named  # the sides of the toll are the two sides of the fighting
 
+
+    def _one_victim(self, sent, numbers) -> list:
+        """"An American soldier was killed", "killing a policeman": one person, counted as one. A
+        singular word for a person (side_words) with "a" or "an", that no number counts already."""
+        counted = {noun.i for noun, _ in numbers}
+        people = set().union(*self.table.side_words.values())
+        return [t for t in sent if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in people
+                and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)]
 
     @staticmethod
     def _counted(token):

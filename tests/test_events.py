@@ -540,3 +540,13 @@ def test_a_barrel_bomb_attack_is_the_state_forces(tmp_path):
     actors = {row["trigger"]: row["actor"] for row in rows(
         db, "select trigger, entities.name as actor from events left join entities on entities.id = actor1_id")}
     assert actors.get("attack") == "Syrian government forces" or actors.get("killed") == "Syrian government forces", actors
+
+
+def test_one_victim_named_by_a_or_an_counts_one(tmp_path):
+    db = built(tmp_path, "jalalabad.txt", (
+        "US soldier killed in insider attack\n"
+        "Published: 2015-04-08T18:00:00Z\n\n"
+        "JALALABAD, Afghanistan (AP) - An American soldier was killed on Wednesday when an Afghan soldier opened fire "
+        "on a group of U.S. troops in the city of Jalalabad, officials said.\n"))
+    tolls = [row["fatalities"] for row in rows(db, "select fatalities from events")]
+    assert 1 in tolls and not any(t and t > 1 for t in tolls), tolls
