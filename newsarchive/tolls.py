@@ -195,6 +195,10 @@ class Tolls:
 
 
     def _event_for_casualties(self, events: list[Event], noun) -> Event | None:
+        """The event whose words the casualties hang from, else the sentence's first. Only violence
+        kills or wounds: an arrest, an agreement or a peaceful protest in the sentence never takes
+        a toll ("seven were killed when a tram derailed, and the driver has been arrested")."""
+        events = [e for e in events if e.event_type not in self.table.words["tollless_types"]]
         ancestors = {t.i for t in noun.ancestors}
         for event in events:
             if event.trigger.i in ancestors or noun.i in {t.i for t in event.trigger.subtree}:

@@ -550,3 +550,13 @@ def test_one_victim_named_by_a_or_an_counts_one(tmp_path):
         "on a group of U.S. troops in the city of Jalalabad, officials said.\n"))
     tolls = [row["fatalities"] for row in rows(db, "select fatalities from events")]
     assert 1 in tolls and not any(t and t > 1 for t in tolls), tolls
+
+
+def test_an_arrest_never_takes_the_toll_of_the_sentence(tmp_path):
+    db = built(tmp_path, "croydon.txt", (
+        "Tram derails in London\n"
+        "Published: 2016-11-09T18:00:00Z\n\n"
+        "LONDON (Reuters) - At least seven people were killed and dozens more were injured when a tram derailed near "
+        "London on Wednesday, the British police said, and the driver of the tram has been arrested.\n"))
+    found = rows(db, "select sub_event_type, fatalities from events")
+    assert not any(row["fatalities"] for row in found), found
