@@ -61,7 +61,7 @@ def lexicon() -> Lexicon:
              "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
              "one_off_types", "accident_words", "campaign_nouns",
-             "non_state_modifiers", "idiom_objects",
+             "non_state_modifiers", "idiom_objects", "phrasal_idioms",
              "anaphoric_pronouns", "anaphoric_group_nouns")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},

@@ -194,6 +194,12 @@ class RealisReader:
                 and aux & {"has", "have"} and not any(
                 c.dep_ == "nummod" for c in trigger.children) and not any(t.like_num for t in clause):
             return True
+        # "Local affiliates of the IS group have targeted minority Shiites and security officials":
+        # an undated present perfect whose object is a bare plural (a kind of people or places, none counted)
+        if trigger is verb and undated and aux & {"has", "have"} and not any(t.like_num for t in clause) and any(
+                c.dep_ == "dobj" and c.tag_ in ("NNS", "NNPS") and not any(
+                    g.dep_ in ("det", "poss", "nummod") for g in c.children) for c in verb.children):
+            return True
         if verb.lemma_.lower() in words["fatal_words"]:
             # "the conflict has killed 250,000", "died in the war", "in total"
             if any(c.dep_ in ("nsubj", "csubj") and c.lemma_.lower() in words["cumulative_subjects"] for c in verb.children):

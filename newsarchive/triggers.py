@@ -111,6 +111,8 @@ class Triggers:
         obj = next((c for c in children if c.dep_ in (("nsubjpass",) if passive else ("dobj",))), None)
         if obj is None and not passive:
             obj = next((c for c in children if c.dep_ in ("attr", "oprd")), None)
+        if particle and f"{lemma} {particle}" in self.table.words["phrasal_idioms"]:
+            return None  # "the group struck out on its own", "hit out at critics"
         entry, prep_object = self._verb_entry(lemma, verb, particle, obj)
         if entry is None or entry.get("attribution"):
             return None

@@ -560,3 +560,14 @@ def test_an_arrest_never_takes_the_toll_of_the_sentence(tmp_path):
         "London on Wednesday, the British police said, and the driver of the tram has been arrested.\n"))
     found = rows(db, "select sub_event_type, fatalities from events")
     assert not any(row["fatalities"] for row in found), found
+
+
+def test_phrasal_verbs_of_another_meaning_are_no_events(tmp_path):
+    db = built(tmp_path, "phrasal.txt", (
+        "Cartel leader arrested\n"
+        "Published: 2015-04-18T10:00:00Z\n\n"
+        "MONTERREY, Mexico (AP) - The Zetas were once the armed wing of the Gulf Cartel. But the group struck out "
+        "on its own in early 2010, setting off the most violent phase in Mexico's drug war.\n\n"
+        "The Gulf Cartel hit out at the Zetas in a statement on Friday.\n"))
+    found = rows(db, "select trigger, evidence from events")
+    assert not found, found

@@ -34,6 +34,7 @@ def read():
     ("Turkey has been rocked by a string of terror attacks over the past year.", "attacks", "aggregate"),
     ("Hezbollah has been fighting in Syria alongside government forces.", "fighting", "aggregate"),
     ("Government forces have recently stepped up bombardment of rebel areas in the north.", "bombardment", "aggregate"),
+    ("Local affiliates of the IS group have targeted minority Shiites and security officials.", "targeted", "aggregate"),
     # habitual activity
     ("Protesters have rallied weekly outside the parliament.", "rallied", "habitual"),
     ("Aid convoys are frequently targeted on the road to the city.", "targeted", "habitual"),
@@ -53,6 +54,7 @@ def read():
     ("Witnesses reported seeing troops looting a shop in the capital.", "looting", "specific"),
     ("The fighters were forced to pull back two kilometres after fierce combat with regime forces.", "combat", "specific"),
     ("Israeli airstrikes have killed 20 people in the town.", "killed", "specific"),
+    ("Islamic State fighters have seized the town of Palmyra.", "seized", "specific"),
 ])
 def test_realis(read, sentence, trigger, kind):
     assert read(sentence, trigger) == kind
