@@ -14,7 +14,6 @@ import bisect
 import hashlib
 import json
 import os
-import re
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -535,7 +534,7 @@ class Archive:
             entity_id = ids[root]
             name = info["curated_name"] or (canonical_name(surface, info["type"]) if surface else info["geoname"])
             rows[entity_id] = (entity_id, name or root.partition(":")[2], info["type"], info["kind"],
-                               json.dumps(_aliases(surface, info["type"]), ensure_ascii=False),
+                               json.dumps(sorted(surface), ensure_ascii=False),
                                mention_counts.get(entity_id, 0), article_counts.get(entity_id, 0),
                                info["geonameid"], info["geoname"], info["country_code"], info["latitude"],
                                info["longitude"], info["geo_precision"])
@@ -782,17 +781,6 @@ def chunks(items: list) -> list[list]:
 SCHEMA_VERSION = hashlib.sha256(json.dumps(
     [[t.name, {c: k.__name__ for c, k in t.columns.items()}, t.pk, t.foreign_keys, t.indexes, t.fts, sorted(t.not_null)]
      for t in (*SCHEMA, *INTERNAL)] + [VIEWS], sort_keys=True).encode()).hexdigest()[:16]
-
-
-DIVISION_NOUN = re.compile(r"\s+(province|governorate|region|district|state|county|oblast|prefecture)$", re.I)
-
-
-def _aliases(surface: Counter, entity_type: str) -> list[str]:
-    """Every form the archive read for an entity; a province read as "Anbar province" also goes by "Anbar"."""
-    names = set(surface)
-    if entity_type in ("GPE", "LOC"):
-        names |= {DIVISION_NOUN.sub("", name) for name in surface if DIVISION_NOUN.search(name)}
-    return sorted(names)
 
 
 def _article_rows(article, analysis) -> dict[str, list[tuple]]:

@@ -304,7 +304,11 @@ class Triggers:
             hints = next((v[key] for v in verbs if v.get(key)), None)
             if not hints:
                 continue
-            for prep in (c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in prep_words):
+            preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in prep_words]
+            if key == "subject_lemma_hint" and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
+                # "killed in attacks by five suicide bombers": the parser hangs the by-phrase on the verb
+                preps += [c for c in noun.head.head.children if c.dep_ == "agent" and c.i > noun.i]
+            for prep in preps:
                 pobj = self._pobj(prep)
                 if pobj is None:
                     continue

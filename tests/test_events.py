@@ -571,3 +571,13 @@ def test_phrasal_verbs_of_another_meaning_are_no_events(tmp_path):
         "The Gulf Cartel hit out at the Zetas in a statement on Friday.\n"))
     found = rows(db, "select trigger, evidence from events")
     assert not found, found
+
+
+def test_a_by_phrase_the_parser_hangs_on_the_killing_types_the_attack(tmp_path):
+    db = built(tmp_path, "jableh_toll.txt", (
+        "Bombs kill scores in Jableh\n"
+        "Published: 2016-05-23T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - The Britain-based Syrian Observatory for Human Rights said 145 people were killed in "
+        "attacks by at least five suicide bombers and two devices in Jableh, Syria, on Monday.\n"))
+    found = rows(db, "select trigger, sub_event_type, fatalities from events")
+    assert [(row["sub_event_type"], row["fatalities"]) for row in found] == [("Suicide bomb", 145)], found
