@@ -581,3 +581,19 @@ def test_a_by_phrase_the_parser_hangs_on_the_killing_types_the_attack(tmp_path):
         "attacks by at least five suicide bombers and two devices in Jableh, Syria, on Monday.\n"))
     found = rows(db, "select trigger, sub_event_type, fatalities from events")
     assert [(row["sub_event_type"], row["fatalities"]) for row in found] == [("Suicide bomb", 145)], found
+
+
+def test_fire_on_a_crowd_is_an_attack_on_protesters_excessive_force(tmp_path):
+    db = built(tmp_path, "vegas.txt", (
+        "Gunman kills dozens at festival\n"
+        "Published: 2017-10-02T10:00:00Z\n\n"
+        "LAS VEGAS (AP) - A gunman opened fire on the crowd at a music festival in Las Vegas on Sunday night, "
+        "police said.\n\n"
+        "\"They randomly fired at the people sitting near the stage,\" a witness in Las Vegas said.\n\n"
+        "In Caracas, soldiers fired on protesters outside the parliament on Monday, witnesses said.\n"))
+    kinds = {row["trigger"]: row["sub_event_type"] for row in rows(db, "select trigger, sub_event_type from events")}
+    assert kinds.get("opened") == "Attack" and kinds.get("fired") in ("Attack", "Excessive force against protesters"), kinds
+    found = rows(db, "select sub_event_type, evidence from events")
+    assert [row["sub_event_type"] for row in found if "protesters" in row["evidence"]] == \
+        ["Excessive force against protesters"], found
+    assert [row["sub_event_type"] for row in found if "randomly" in row["evidence"]] == ["Attack"], found
