@@ -300,7 +300,7 @@ class Triggers:
         on a hotel and a public garden": violence against civilians)."""
         verbs = self.table.verbs.get(noun.lemma_.lower(), ())
         weapons = self.table.words["specific_remote_violence"]
-        for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against"))):
+        for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against", "at"))):
             hints = next((v[key] for v in verbs if v.get(key)), None)
             if not hints:
                 continue
@@ -308,6 +308,12 @@ class Triggers:
             if key == "subject_lemma_hint" and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
                 # "killed in attacks by five suicide bombers": the parser hangs the by-phrase on the verb
                 preps += [c for c in noun.head.head.children if c.dep_ == "agent" and c.i > noun.i]
+            if key == "object_lemma_hint":
+                # "the Westgate shopping mall attack": the target as the noun's own modifier
+                found = next((hints[c.lemma_.lower()] for c in noun.children if c.dep_ in ("compound", "nmod")
+                              and hints.get(c.lemma_.lower()) not in (None, *weapons)), None)
+                if found:
+                    return found, True
             for prep in preps:
                 pobj = self._pobj(prep)
                 if pobj is None:

@@ -597,3 +597,17 @@ def test_fire_on_a_crowd_is_an_attack_on_protesters_excessive_force(tmp_path):
     assert [row["sub_event_type"] for row in found if "protesters" in row["evidence"]] == \
         ["Excessive force against protesters"], found
     assert [row["sub_event_type"] for row in found if "randomly" in row["evidence"]] == ["Attack"], found
+
+
+def test_an_attack_named_by_its_civilian_target_or_venue_is_violence_against_civilians(tmp_path):
+    db = built(tmp_path, "bamako.txt", (
+        "Gunmen attack restaurant in Bamako\n"
+        "Published: 2015-03-07T10:00:00Z\n\n"
+        "BAMAKO, Mali (Reuters) - France condemned the attack at La Terrasse restaurant in Bamako on Saturday, "
+        "officials said.\n\n"
+        "A US drone strike has killed the militant behind the Westgate shopping mall attack in Nairobi, Kenya.\n\n"
+        "Gunmen attacked a casino in Monterrey, Mexico, on Thursday, officials said.\n"))
+    found = rows(db, "select trigger, sub_event_type, evidence from events")
+    for words in ("La Terrasse", "Westgate", "casino"):
+        kinds = [row["sub_event_type"] for row in found if words in row["evidence"] and row["trigger"].startswith("attack")]
+        assert kinds == ["Attack"], (words, found)
