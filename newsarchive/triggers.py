@@ -137,7 +137,7 @@ class Triggers:
         if entry.get("weak") and not hinted and not any(
                 a and self.entities[a]["type"] != "NORP" for a in (actor1, actor2)):
             return None
-        event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id)
+        event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id, target=target)
         event.specific = hinted or bool(entry.get("requires_object_lemma"))
         if subject is not None and subject.lemma_.lower() in self.table.words["unidentified_attackers"] \
                 and event.actor1 == self.armed_actor and not self._names_group(subject):
@@ -288,7 +288,9 @@ class Triggers:
         sub_type = entry["sub_event_type"]
         if not specific:
             sub_type, specific = self._noun_hint(noun, entry)
-        event = self._classified(entry, sub_type, actor1, actor2, location, noun, article_id, date_scope=verb)
+        captured = next((self._pobj(c) for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        event = self._classified(entry, sub_type, actor1, actor2, location, noun, article_id, date_scope=verb,
+                                 target=captured)
         event.specific = specific
         return event
 
@@ -364,9 +366,18 @@ class Triggers:
         return entry["sub_event_type"], False
 
 
-    def _classified(self, entry, sub_type, actor1, actor2, location, trigger, article_id, date_scope=None) -> Event:
+    def _classified(self, entry, sub_type, actor1, actor2, location, trigger, article_id, date_scope=None,
+                    target=None) -> Event:
         words = self.table.words
         actor1_kind = self.entities[actor1].get("kind") if actor1 else None
+        if sub_type in ("Non-state actor overtakes territory", "Government regains territory") and self._a_person(target):
+            # "marines captured 'El Gafe', a leader of the Gulf cartel": a person taken, not territory;
+            # by the state or unnamed authorities an arrest, by an armed group an abduction
+            armed = actor1_kind is not None and actor1_kind not in words["state_kinds"]
+            sub_type = "Abduction/forced disappearance" if armed else "Arrests"
+            taken = self.token_entity.get(target.i)
+            if actor1 is not None and actor1 == taken:  # "the capture of X": X is taken, not taking
+                actor1, actor2 = None, actor1
         if sub_type == entry["sub_event_type"]:
             if actor1_kind in words["state_kinds"] and entry.get("government_sub_event_type"):
                 sub_type = entry["government_sub_event_type"]
@@ -382,6 +393,17 @@ class Triggers:
             event.date, event.precision, event.date_text = found
         return event
 
+
+    def _a_person(self, token) -> bool:
+        """A named person or a word for one ("a leader", "the suspect"), not a place or a position."""
+        if token is None:
+            return False
+        entity = self.token_entity.get(token.i)
+        if entity is not None and self.entities[entity]["type"] == "PERSON":
+            return True
+        # "'El Gafe,' a leader of the Gulf cartel": the word in apposition says who
+        return any(t.lemma_.lower() in self.table.words["captive_nouns"]
+                   for t in (token, *(c for c in token.children if c.dep_ == "appos")))
 
     def _merge_nested(self, events: list[Event]) -> list[Event]:
         """A trigger inside another's phrase is the same event ("advanced ... after fighting with X",

@@ -611,3 +611,19 @@ def test_an_attack_named_by_its_civilian_target_or_venue_is_violence_against_civ
     for words in ("La Terrasse", "Westgate", "casino"):
         kinds = [row["sub_event_type"] for row in found if words in row["evidence"] and row["trigger"].startswith("attack")]
         assert kinds == ["Attack"], (words, found)
+
+
+def test_a_person_captured_is_an_arrest_or_an_abduction_not_territory(tmp_path):
+    db = built(tmp_path, "reynosa.txt", (
+        "Cartel leader captured\n"
+        "Published: 2015-04-18T10:00:00Z\n\n"
+        "REYNOSA, Mexico (AP) - Federal police and marines captured 'El Gafe,' a leader of the Gulf cartel, in "
+        "Reynosa on Friday, a spokesman said.\n\n"
+        "Mexican authorities confirmed the capture of Jose Tiburcio Hernandez Fuentes in Reynosa on Saturday.\n\n"
+        "Islamic State fighters captured the town of Palmyra, Syria, on Sunday.\n"))
+    found = rows(db, "select sub_event_type, evidence, a2.name as taken from events "
+                     "left join entities a2 on a2.id = events.actor2_id")
+    kinds = {row["evidence"][:20]: row["sub_event_type"] for row in found}
+    assert kinds["Federal police and m"] == "Arrests" and kinds["Mexican authorities "] == "Arrests", found
+    assert kinds["Islamic State fighte"] == "Non-state actor overtakes territory"
+    assert [row["taken"] for row in found if row["evidence"].startswith("Mexican")] == ["Jose Tiburcio Hernandez Fuentes"]
