@@ -260,6 +260,9 @@ class Triggers:
         verb = light if light is not None else (
             noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ in ("VERB", "AUX")
             and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
+        if verb is None and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "during") \
+                and noun.head.head.lemma_.lower() in words["fatal_words"] | words["injury_words"]:
+            verb = noun.head.head  # "killed at least 16 people Tuesday in a suicide attack": the killing's day
         if light is not None:
             light_subject = self._subject(light, noun.dep_ == "nsubjpass")
             actor1 = actor1 or self._actor(light_subject) or self._antecedent(light_subject)

@@ -627,3 +627,13 @@ def test_a_person_captured_is_an_arrest_or_an_abduction_not_territory(tmp_path):
     assert kinds["Federal police and m"] == "Arrests" and kinds["Mexican authorities "] == "Arrests", found
     assert kinds["Islamic State fighte"] == "Non-state actor overtakes territory"
     assert [row["taken"] for row in found if row["evidence"].startswith("Mexican")] == ["Jose Tiburcio Hernandez Fuentes"]
+
+
+def test_an_attack_told_in_the_killing_takes_the_killings_day(tmp_path):
+    db = built(tmp_path, "hasakeh.txt", (
+        "Motorbike bomber kills 16 outside bakery in Hasakeh\n"
+        "Published: 2016-07-05T18:00:00Z\n\n"
+        "A motorcycle bomber killed at least 16 people and wounded 40 Tuesday in a suicide attack on a "
+        "Kurdish-populated district of the northeastern Syrian city of Hasakeh, a monitor said.\n"))
+    found = rows(db, "select sub_event_type, event_date from events")
+    assert [(row["sub_event_type"], row["event_date"]) for row in found] == [("Suicide bomb", "2016-07-05")], found
