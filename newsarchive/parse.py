@@ -408,7 +408,14 @@ def parse_document(doc: RawDocument, registry: Registry) -> Article:
     page_text = "\n".join(text.splitlines())
     rules = page_rules()
 
-    body_lines = page.body if doc.kind == "html" else [line for line in page.body if not _is_field_line(line, registry)]
+    if doc.kind == "html":
+        body_lines = list(page.body)
+        # a date or byline line trafilatura kept above the text ("Last Updated Jul 4, 2016 1:45 AM EDT")
+        while len(body_lines) > 1 and word_count(body_lines[0]) <= 12 and (
+                _is_field_line(body_lines[0], registry) or _looks_dated(body_lines[0])):
+            body_lines = body_lines[1:]
+    else:
+        body_lines = [line for line in page.body if not _is_field_line(line, registry)]
     if not body_lines:
         raise SkipInput(doc.where, "no article text found (nothing shaped like paragraphs of prose)")
 

@@ -419,3 +419,23 @@ def test_a_title_case_headline_ending_in_a_stop_and_not_a_caption_or_a_labelled_
             + body)
     parsed = parse_document(RawDocument("x.txt", None, "text", page), load_registry())
     assert parsed.title == "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry."
+
+
+def test_an_update_line_above_an_html_articles_dateline_is_no_text():
+    from newsarchive.readers import RawDocument
+
+    paragraphs = [
+        "Last Updated Jul 4, 2016 1:45 AM EDT",
+        "DUBAI, United Arab Emirates -- A suicide bomber carried out an attack early Monday near a U.S. diplomatic "
+        "site in the western Saudi city of Jeddah, according to the Interior Ministry.",
+        "The ministry said in a statement the attacker detonated his suicide vest when security guards approached "
+        "him near the parking lot of a hospital, and that two guards were slightly wounded.",
+        "The attack took place on the eve of the Eid holiday, which marks the end of the holy month of Ramadan, "
+        "and no group immediately claimed responsibility for it.",
+    ]
+    html = ("<html><head><title>Suicide bomber strikes near U.S. consulate in Saudi Arabia</title></head><body>"
+            "<article><h1>Suicide bomber strikes near U.S. consulate in Saudi Arabia</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    article = parse_document(RawDocument("x.html", None, "html", html), load_registry())
+    assert article.dateline == "DUBAI, United Arab Emirates", article.dateline
+    assert article.body.startswith("A suicide bomber carried out an attack early Monday")
