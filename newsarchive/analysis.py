@@ -128,7 +128,8 @@ class Analyser:
         """Everything after the model: curated names, entity keys, events, story signature."""
         doc = self.curated(doc)
         sentences = nlp_stage.sentence_spans(doc, article.body)
-        links = self.linker.link(doc, article.dateline, article.body)
+        links = self.linker.link(doc, article.dateline, article.body,
+                                 home_country=article.source.country if article.source else None)
         # the places inside an organisation's name are mentions too, but no event's actor or place
         analysis = ArticleAnalysis(article.id, sentences, links.mentions + links.embedded, links.entities,
                                    links.dateline, links.dateline_text)

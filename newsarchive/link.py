@@ -143,13 +143,15 @@ class ArticleLinker:
         self.registry = load_registry()
         self.body = ""  # the text of the article being linked
 
-    def link(self, doc, dateline: str | None = None, body: str | None = None) -> ArticleLinks:
-        """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call)."""
+    def link(self, doc, dateline: str | None = None, body: str | None = None,
+             home_country: str | None = None) -> ArticleLinks:
+        """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call).
+        home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
         spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]
-        context, main_country, divisions, leading = self._story_places(spans, dateline)
+        context, main_country, divisions, leading = self._story_places(spans, dateline, home_country)
         resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
         resolved = self._join_places(self._join_short_names(self._speakers_are_no_towns(resolved)))
         links = ArticleLinks([], {})
@@ -289,10 +291,11 @@ class ArticleLinker:
         return {start: next(iter(by_sentence[sentence])) for start, sentence in starts.items()
                 if len(by_sentence.get(sentence, ())) == 1}
 
-    def _story_places(self, spans, dateline: str | None) -> tuple[set[str], str | None, frozenset[tuple[str, str]], str | None]:
+    def _story_places(self, spans, dateline: str | None, home_country: str | None = None
+                      ) -> tuple[set[str], str | None, frozenset[tuple[str, str]], str | None]:
         """What the story is about: the countries it names (directly, by their people, by a
         first-level division: "Texas", "Idlib", or by a city of 100,000: "Juba") and where its
-        dateline is, the commonest of them, the (country, admin1) of the divisions it names, and
+        dateline is (else, for a story that names none, its publisher's country), the commonest of them, the (country, admin1) of the divisions it names, and
         the commonest country again if it leads the others by far (LEADING_COUNTRY times as often)."""
         counts: Counter = Counter()
         cities: Counter = Counter()
@@ -321,6 +324,8 @@ class ArticleLinker:
             place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
             if place and place.country_code:
                 counts[place.country_code] += 1
+        if not counts and not cities and home_country:
+            counts[home_country] += 1  # a local story names no country: the publisher's ("Radstock, Somerset")
         weight = counts + cities
         main = min(weight, key=lambda code: (-weight[code], code)) if weight else None
         runner_up = max((n for code, n in weight.items() if code != main), default=0)

@@ -304,3 +304,22 @@ def test_a_possessive_whose_apostrophe_was_stripped_and_a_province_by_its_bare_n
     assert found["Syria"] == ("Syria", "GPE") and found["Aleppo"] == ("Aleppo", "GPE"), found
     assert found["Hama province"] == ("Hama Governorate", "GPE")
     assert "Anbar province" in aliases["Anbar Governorate"]
+
+
+def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
+    """The Telegraph's "A plumber from Radstock, Somerset": English towns, not their American namesakes."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "plumber.jsonl").write_text(json.dumps({
+        "title": "Plumber jailed after boiler death", "published": "2018-01-01",
+        "url": "https://www.telegraph.co.uk/news/2018/01/01/plumber-jailed/",
+        "body": "A plumber from Radstock, Somerset, was jailed on Friday after a family died of carbon monoxide "
+                "poisoning from a boiler he had fitted. The family had returned from a holiday in the Lake District "
+                "when they fell ill, the court heard."}) + "\n", encoding="utf-8")
+    db = tmp_path / "plumber.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
+    assert countries["Radstock"] == countries["Somerset"] == "GB", countries
