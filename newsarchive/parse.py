@@ -704,8 +704,10 @@ def extract_html(html: str) -> tuple[str, dict]:
         return "", {}
     data = json.loads(extracted)
     fields = {}
-    for ours, theirs in (("title", "title"), ("published", "date"), ("sitename", "sitename"), ("url", "source"), ("author", "author")):
-        if data.get(theirs):
+    # trafilatura 2 names the site "source-hostname" in its JSON (1.x: "sitename")
+    for ours, theirs in (("title", "title"), ("published", "date"), ("sitename", "sitename"),
+                         ("sitename", "source-hostname"), ("url", "source"), ("author", "author")):
+        if data.get(theirs) and ours not in fields:
             fields[ours] = str(data[theirs]).strip()
     if data.get("hostname"):
         fields["hostname"] = data["hostname"]

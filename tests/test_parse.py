@@ -439,3 +439,20 @@ def test_an_update_line_above_an_html_articles_dateline_is_no_text():
     article = parse_document(RawDocument("x.html", None, "html", html), load_registry())
     assert article.dateline == "DUBAI, United Arab Emirates", article.dateline
     assert article.body.startswith("A suicide bomber carried out an attack early Monday")
+
+
+def test_an_html_pages_site_name_names_its_publisher():
+    from newsarchive.readers import RawDocument
+
+    paragraphs = [
+        "President Barack Obama has said his failure to pass 'common sense gun safety laws' is the greatest "
+        "frustration of his presidency, in an interview given in Washington on Thursday.",
+        "He said it was 'distressing' not to have made progress on the issue 'even in the face of repeated mass "
+        "killings', and he vowed to keep trying in the months left to him in office.",
+    ]
+    html = ('<html><head><meta property="og:site_name" content="BBC News"/>'
+            "<title>Obama admits US gun laws are his 'biggest frustration' - BBC News</title></head><body><article>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    article = parse_document(RawDocument("x.html", None, "html", html), load_registry())
+    assert article.source is not None and article.source.id == "bbc"
+    assert article.title == "Obama admits US gun laws are his 'biggest frustration'"
