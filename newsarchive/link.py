@@ -261,7 +261,8 @@ class ArticleLinker:
         # a people's name is never joined to the noun ("the Syrian province of Idlib"); a NORP
         # tag on a name that is none ("Aleppo province") is the model's slip
         people = ent.label_ == "NORP" and bool(ent.text.lower() in rules().norp or self._demonym_country(ent.text))
-        if not ent.ent_id_ and following is not None and (
+        # (not a noun that modifies the next one: "the Red Sea port city of Hodeida" names the sea)
+        if not ent.ent_id_ and following is not None and following.dep_ not in ("compound", "amod", "nmod") and (
                 (ent.label_ != "NORP" and rules().place_nouns.get(following.lower_) == "FAC")
                 or (not people and following.lower_ in PROVINCE_NOUNS)):
             end += 1  # "Makana checkpoint", "al-Hasakah province": the name with its noun

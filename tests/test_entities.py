@@ -323,3 +323,20 @@ def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
     with sqlite3.connect(db) as connection:
         countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
     assert countries["Radstock"] == countries["Somerset"] == "GB", countries
+
+
+def test_a_place_noun_that_modifies_the_next_word_is_not_part_of_the_name(tmp_path):
+    """"the Red Sea port city of Hodeida" names the Red Sea, not a facility called "Red Sea port"."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "hodeida.txt").write_text(
+        "Airstrikes hit Hodeida\nPublished: 2015-04-03T10:00:00Z\n\n"
+        "SANAA, Yemen (AP) - Airstrikes hit rebel-held army camps in the Red Sea port city of Hodeida on Friday, "
+        "officials said.\n", encoding="utf-8")
+    db = tmp_path / "hodeida.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        names = {name for (name,) in connection.execute("select name from entities")}
+    assert "Red Sea" in names and "Red Sea port" not in names, names
