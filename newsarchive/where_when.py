@@ -43,18 +43,29 @@ class PlacesAndDates:
             event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
         if event.location is None and any(t.lemma_.lower() in self.table.words["anaphoric_place_nouns"] for t in sent):
             event.location = self.focus  # "checkpoints inside the city" in a story about one city
+        speakers = self._speakers(event.trigger)
+        told = [t for t in sent if t.i not in speakers]  # not "The U.N. office in Geneva said ..."
         if event.location is None or self.entities[event.location].get("geo_precision") == "country":
-            local = places(sent, ("exact", "region", None))
+            local = places(told, ("exact", "region", None))
             if local:
                 event.location = local[0]
             elif event.location is not None and self.focus is not None and \
                     self.entities[self.focus].get("country_code") == self.entities[event.location].get("country_code"):
                 event.location = self.focus
         if event.location is not None and self.entities[event.location].get("latitude") is None:
-            geocoded = places(sent, ("exact", "region"))
+            geocoded = places(told, ("exact", "region"))
             event.sub_location = event.location
             event.location = geocoded[0] if geocoded else self.focus
 
+
+    def _speakers(self, trigger) -> set[int]:
+        """The subjects of the speech verbs the event is told under ("The U.N. human rights office in
+        Geneva also said ... civilians died"): where the teller is, not where it happened."""
+        found = set()
+        for verb in trigger.ancestors:
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in self.table.speech_verbs:
+                found.update(t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
+        return found
 
     def _story_place(self, sent) -> int | None:
         """Where an event with no place of its own happened: the country its sentence names when

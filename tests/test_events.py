@@ -637,3 +637,15 @@ def test_an_attack_told_in_the_killing_takes_the_killings_day(tmp_path):
         "Kurdish-populated district of the northeastern Syrian city of Hasakeh, a monitor said.\n"))
     found = rows(db, "select sub_event_type, event_date from events")
     assert [(row["sub_event_type"], row["event_date"]) for row in found] == [("Suicide bomb", "2016-07-05")], found
+
+
+def test_where_the_teller_is_is_not_where_it_happened(tmp_path):
+    db = built(tmp_path, "saada.txt", (
+        "Airstrikes kill civilians in Yemen\n"
+        "Published: 2015-04-20T10:00:00Z\n\n"
+        "SANAA, Yemen (AP) - Airstrikes hit rebel positions in the northern city of Saada, Yemen, on Sunday, "
+        "residents said.\n\n"
+        "The U.N. human rights office in Geneva said that at least 19 civilians died when airstrikes hit a market.\n"))
+    places = [row["place"] for row in rows(
+        db, "select entities.name as place from events join entities on entities.id = events.location_id")]
+    assert places and "Geneva" not in places, places
