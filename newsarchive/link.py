@@ -53,6 +53,7 @@ class Rules:
     region_nouns: frozenset[str]
     person_roles: frozenset[str]
     person_titles: frozenset[str]
+    venue_nouns: frozenset[str]
     locative: frozenset[str]
     of_a_place: frozenset[str]
     stoplist: frozenset[str]
@@ -73,6 +74,7 @@ def rules() -> Rules:
         region_nouns=frozenset(data["region_nouns"]),
         person_roles=frozenset(data["person_roles"]),
         person_titles=frozenset(data["person_titles"]),
+        venue_nouns=frozenset(data["venue_nouns"]),
         locative=frozenset(data["locative_prepositions"]),
         of_a_place=frozenset(data["nouns_of_a_place"]),
         stoplist=frozenset(data["stoplist"]),
@@ -381,6 +383,9 @@ class ArticleLinker:
             if region:
                 return self._place_entity(region, "GPE")
             place_type = place_type or "LOC"  # "Villat Homr district": a place, if not a province
+        if (span[-1].lower_ in table.venue_nouns or (after is not None and after.lower_ in table.venue_nouns)) \
+                and label in ("GPE", "LOC", "FAC"):
+            return f"fac:{person_key(text)}", EntityInfo("FAC")  # "La Terrasse restaurant": a venue's name, no town
         if label in ("GPE", "LOC", "FAC") or place_type:
             named_with_noun = after is not None and after.lower_ in table.place_nouns
             local = place_type in ("LOC", "FAC")

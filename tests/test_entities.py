@@ -340,3 +340,25 @@ def test_a_place_noun_that_modifies_the_next_word_is_not_part_of_the_name(tmp_pa
     with sqlite3.connect(db) as connection:
         names = {name for (name,) in connection.execute("select name from entities")}
     assert "Red Sea" in names and "Red Sea port" not in names, names
+
+
+def test_a_venue_named_like_a_town_abroad_is_no_town(tmp_path):
+    """"La Terrasse restaurant" in Bamako is no village in France, even in a story that names France."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "bamako.txt").write_text(
+        "Gunmen attack restaurant in Bamako\nPublished: 2015-03-07T10:00:00Z\n\n"
+        "BAMAKO, Mali (Reuters) - Militants killed five people in a gun attack on the La Terrasse restaurant in "
+        "Bamako on Saturday, including a French citizen and a Belgian, officials said.\n\n"
+        "France and Belgium condemned the attack at La Terrasse restaurant and bar in Bamako.\n", encoding="utf-8")
+    db = tmp_path / "bamako.db"
+    build([folder], db, workers=1)
+    with sqlite3.connect(db) as connection:
+        venues = connection.execute(
+            "select name, type, country_code, latitude from entities where name like 'La Terrasse%'").fetchall()
+        places = {name for (name,) in connection.execute(
+            "select entities.name from events join entities on entities.id = events.location_id")}
+    assert venues and all(kind == "FAC" and country == "ML" and lat is None for _, kind, country, lat in venues), venues
+    assert places == {"Bamako"}, places
