@@ -19,7 +19,8 @@ class PlacesAndDates:
             return None
         skip = {t.i for c in token.subtree if c.dep_ == "relcl" for t in c.subtree}  # "the town, which lies north of X"
         places = [self.token_entity[t.i] for t in token.subtree
-                  if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])]
+                  if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])
+                  and not self._nationality(t)]
         places = list(dict.fromkeys(places))
         if not places:
             return None
@@ -37,7 +38,8 @@ class PlacesAndDates:
         """
         def places(tokens, precisions):
             return [self.token_entity[t.i] for t in tokens if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
-                    and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions]
+                    and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions
+                    and not self._nationality(t)]
 
         if event.location is None:
             event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
@@ -57,6 +59,16 @@ class PlacesAndDates:
             event.sub_location = event.location
             event.location = geocoded[0] if geocoded else self.focus
 
+
+    def _nationality(self, token) -> bool:
+        """"French and Belgium nationals", "two United States service members": a country naming people
+        by where they are from, not where it happened."""
+        head = token
+        while head.dep_ in ("compound", "amod", "nmod", "conj") and head.head is not head:
+            head = head.head
+            if head.pos_ == "NOUN":
+                break
+        return head is not token and head.pos_ == "NOUN" and head.lemma_.lower() in self.table.words["people_nouns"]
 
     def _speakers(self, trigger) -> set[int]:
         """The subjects of the speech verbs the event is told under ("The U.N. human rights office in

@@ -649,3 +649,14 @@ def test_where_the_teller_is_is_not_where_it_happened(tmp_path):
     places = [row["place"] for row in rows(
         db, "select entities.name as place from events join entities on entities.id = events.location_id")]
     assert places and "Geneva" not in places, places
+
+
+def test_a_country_naming_where_people_are_from_is_not_where_it_happened(tmp_path):
+    db = built(tmp_path, "nationals.txt", (
+        "Gunmen attack restaurant in Bamako\n"
+        "Published: 2015-03-07T10:00:00Z\n\n"
+        "BAMAKO, Mali (Reuters) - Militants attacked a restaurant in Bamako on Saturday, officials said.\n\n"
+        "French and Belgium nationals were killed in the attack.\n"))
+    places = {row["place"] for row in rows(
+        db, "select entities.name as place from events join entities on entities.id = events.location_id")}
+    assert places == {"Bamako"}, places
