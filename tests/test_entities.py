@@ -22,6 +22,18 @@ def entity(db, name: str) -> dict:
     return found[0]
 
 
+def one_article(tmp_path, name: str, text: str):
+    """An archive built from one article written for the test."""
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([folder], db, workers=1)
+    return db
+
+
 @pytest.mark.parametrize("surface, canonical, entity_type", [
     ("Hasakeh", None, "GPE"),  # the model calls it PERSON and ORG in places
     ("Palmyra", None, "GPE"),  # the model: PERSON
@@ -176,17 +188,10 @@ def test_a_town_in_a_state_the_story_names_wins_over_a_bigger_namesake():
 def test_a_place_the_gazetteer_lacks_takes_the_country_its_sentence_names(tmp_path):
     """No coordinates for a hospital or a village GeoNames lacks, but its country: that of the towns its
     sentence names, even in a story about several countries."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "hospital.txt").write_text(
+    db = one_article(tmp_path, "hospital.txt", (
         "Hospital raided\nPublished: 2023-11-15T10:00:00Z\n\n"
         "Israeli troops raided the Al-Zaytoun Children's Hospital in Gaza City on Wednesday, witnesses said.\n\n"
-        "Talks on a ceasefire went on in Cairo, Egypt, and in Doha, Qatar, officials in Washington said.\n",
-        encoding="utf-8")
-    db = tmp_path / "hospital.db"
-    build([folder], db, workers=1)
+        "Talks on a ceasefire went on in Cairo, Egypt, and in Doha, Qatar, officials in Washington said.\n"))
     with sqlite3.connect(db) as connection:
         rows = connection.execute("select name, latitude, country_code from entities where name like '%Hospital%'"
                                   ).fetchall()
@@ -197,11 +202,7 @@ def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp
     """A village GeoNames lacks, in a sentence naming no town, takes the country the story is
     mostly about; "Aleppo province" is the province even when the model calls "Aleppo" a people;
     a title is no part of a person's name; two writers credited as "A/B" are two people."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "qaa.txt").write_text(
+    db = one_article(tmp_path, "qaa.txt", (
         "Suicide bombers strike Lebanese village\nPublished: 2016-06-27T10:00:00Z\n\n"
         "BEIRUT (Reuters) - Suicide bombers struck the Christian village of Qaa in Lebanon on Monday, killing five "
         "people, Lebanese security sources said.\n\n"
@@ -209,10 +210,7 @@ def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp
         "Lebanon's army said it had sealed off the area, and Lebanese President Michel Aoun's office condemned the attack.\n\n"
         "Government forces have stepped up bombardment of areas in Aleppo province in the north.\n\n"
         "Grand Ayatollah Ali al-Sistani urged calm in a sermon read out in Karbala.\n\n"
-        "The account of the attack was compiled by Tom Perry/Laila Bassam from witnesses in Qaa.\n",
-        encoding="utf-8")
-    db = tmp_path / "qaa.db"
-    build([folder], db, workers=1)
+        "The account of the attack was compiled by Tom Perry/Laila Bassam from witnesses in Qaa.\n"))
     with sqlite3.connect(db) as connection:
         rows = {name: (kind, country) for name, kind, country in connection.execute(
             "select name, type, country_code from entities")}
@@ -228,18 +226,11 @@ def test_a_place_inside_an_organisation_name_is_a_mention_and_the_organisations_
     Alberta" as toponyms: each is a place mention inside the ORG's, and gives the ORG its country;
     an outlet's name ("The Washington Post") names no place, and an event never takes its place
     from inside an organisation's name."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "trade.txt").write_text(
+    db = one_article(tmp_path, "trade.txt", (
         "Officials meet on beef trade\nPublished: 2018-11-20T10:00:00Z\n\n"
         "The officials, from Japan’s Ministry of Agriculture, Forestry and Fisheries, met a research associate at "
         "the University of Alberta, the Kidney Foundation of Canada said on Tuesday.\n\n"
-        "Gunmen attacked a convoy of the Iraqi Ministry of Interior on Monday, The Washington Post reported.\n",
-        encoding="utf-8")
-    db = tmp_path / "trade.db"
-    build([folder], db, workers=1)
+        "Gunmen attacked a convoy of the Iraqi Ministry of Interior on Monday, The Washington Post reported.\n"))
     with sqlite3.connect(db) as connection:
         mentions = connection.execute(
             "select m.text, e.name, e.type, e.country_code from mentions m join entities e on e.id = m.entity_id"
@@ -258,20 +249,13 @@ def test_a_place_inside_an_organisation_name_is_a_mention_and_the_organisations_
 def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
     """"said Noma" and "Wavepiston said": a town never speaks, wherever else the name stands ("in
     Noma's case"); a capital may ("Tehran denies it"). "Beryl, 81," and "girlfriend Olivia" are people."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "noma.txt").write_text(
+    db = one_article(tmp_path, "noma.txt", (
         "Mother seeks justice\nPublished: 2018-08-25T10:00:00Z\n\n"
         "\"No one told me about the court case,\" said Noma. Noma said she had been bathing her daughter when the "
         "neighbour came.\n\n"
         "The procedure was followed by the investigating officer in Noma's case, a police spokesperson said.\n\n"
         "Wavepiston said its wave energy system works. Tehran denies it has armed the rebels.\n\n"
-        "Barry Smith, 80, and Beryl, 81, met as teenagers. He is survived by his brother Alex and girlfriend Olivia.\n",
-        encoding="utf-8")
-    db = tmp_path / "noma.db"
-    build([folder], db, workers=1)
+        "Barry Smith, 80, and Beryl, 81, met as teenagers. He is survived by his brother Alex and girlfriend Olivia.\n"))
     with sqlite3.connect(db) as connection:
         types = {}
         for text, kind in connection.execute(
@@ -285,18 +269,11 @@ def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
 def test_a_possessive_whose_apostrophe_was_stripped_and_a_province_by_its_bare_name(tmp_path):
     """FA-KES-style text ("central Syrias Hama province", "Aleppos Old City"): the place is read
     without its "s"; a province read as "Anbar province" is also found by "Anbar"."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "hama.txt").write_text(
+    db = one_article(tmp_path, "hama.txt", (
         "ISIL kills over 50 in central Syria attack\nPublished: 2017-05-18T10:00:00Z\n\n"
         "ISIL killed more than 50 people in an attack on two villages in central Syrias Hama province on Thursday, "
         "a monitor said. Another blast hit Aleppos Old City.\n\n"
-        "Troops died north of Fallujah in the Anbar province, Iraqi officials said.\n",
-        encoding="utf-8")
-    db = tmp_path / "hama.db"
-    build([folder], db, workers=1)
+        "Troops died north of Fallujah in the Anbar province, Iraqi officials said.\n"))
     with sqlite3.connect(db) as connection:
         found = {text: (name, kind) for text, name, kind in connection.execute(
             "select m.text, e.name, e.type from mentions m join entities e on e.id = m.entity_id")}
@@ -308,18 +285,12 @@ def test_a_possessive_whose_apostrophe_was_stripped_and_a_province_by_its_bare_n
 
 def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
     """The Telegraph's "A plumber from Radstock, Somerset": English towns, not their American namesakes."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "plumber.jsonl").write_text(json.dumps({
+    db = one_article(tmp_path, "plumber.jsonl", json.dumps({
         "title": "Plumber jailed after boiler death", "published": "2018-01-01",
         "url": "https://www.telegraph.co.uk/news/2018/01/01/plumber-jailed/",
         "body": "A plumber from Radstock, Somerset, was jailed on Friday after a family died of carbon monoxide "
                 "poisoning from a boiler he had fitted. The family had returned from a holiday in the Lake District "
-                "when they fell ill, the court heard."}) + "\n", encoding="utf-8")
-    db = tmp_path / "plumber.db"
-    build([folder], db, workers=1)
+                "when they fell ill, the court heard."}) + "\n")
     with sqlite3.connect(db) as connection:
         countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
     assert countries["Radstock"] == countries["Somerset"] == "GB", countries
@@ -327,16 +298,10 @@ def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
 
 def test_a_place_noun_that_modifies_the_next_word_is_not_part_of_the_name(tmp_path):
     """"the Red Sea port city of Hodeida" names the Red Sea, not a facility called "Red Sea port"."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "hodeida.txt").write_text(
+    db = one_article(tmp_path, "hodeida.txt", (
         "Airstrikes hit Hodeida\nPublished: 2015-04-03T10:00:00Z\n\n"
         "SANAA, Yemen (AP) - Airstrikes hit rebel-held army camps in the Red Sea port city of Hodeida on Friday, "
-        "officials said.\n", encoding="utf-8")
-    db = tmp_path / "hodeida.db"
-    build([folder], db, workers=1)
+        "officials said.\n"))
     with sqlite3.connect(db) as connection:
         names = {name for (name,) in connection.execute("select name from entities")}
     assert "Red Sea" in names and "Red Sea port" not in names, names
@@ -344,17 +309,11 @@ def test_a_place_noun_that_modifies_the_next_word_is_not_part_of_the_name(tmp_pa
 
 def test_a_venue_named_like_a_town_abroad_is_no_town(tmp_path):
     """"La Terrasse restaurant" in Bamako is no village in France, even in a story that names France."""
-    from newsarchive.build import build
-
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "bamako.txt").write_text(
+    db = one_article(tmp_path, "bamako.txt", (
         "Gunmen attack restaurant in Bamako\nPublished: 2015-03-07T10:00:00Z\n\n"
         "BAMAKO, Mali (Reuters) - Militants killed five people in a gun attack on the La Terrasse restaurant in "
         "Bamako on Saturday, including a French citizen and a Belgian, officials said.\n\n"
-        "France and Belgium condemned the attack at La Terrasse restaurant and bar in Bamako.\n", encoding="utf-8")
-    db = tmp_path / "bamako.db"
-    build([folder], db, workers=1)
+        "France and Belgium condemned the attack at La Terrasse restaurant and bar in Bamako.\n"))
     with sqlite3.connect(db) as connection:
         venues = connection.execute(
             "select name, type, country_code, latitude from entities where name like 'La Terrasse%'").fetchall()

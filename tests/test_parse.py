@@ -421,9 +421,15 @@ def test_a_title_case_headline_ending_in_a_stop_and_not_a_caption_or_a_labelled_
     assert parsed.title == "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry."
 
 
-def test_an_update_line_above_an_html_articles_dateline_is_no_text():
+def _html_article(head: str, heading: str, paragraphs: list[str]):
     from newsarchive.readers import RawDocument
 
+    html = (f"<html><head>{head}</head><body><article>{heading}"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    return parse_document(RawDocument("x.html", None, "html", html), load_registry())
+
+
+def test_an_update_line_above_an_html_articles_dateline_is_no_text():
     paragraphs = [
         "Last Updated Jul 4, 2016 1:45 AM EDT",
         "DUBAI, United Arab Emirates -- A suicide bomber carried out an attack early Monday near a U.S. diplomatic "
@@ -433,26 +439,21 @@ def test_an_update_line_above_an_html_articles_dateline_is_no_text():
         "The attack took place on the eve of the Eid holiday, which marks the end of the holy month of Ramadan, "
         "and no group immediately claimed responsibility for it.",
     ]
-    html = ("<html><head><title>Suicide bomber strikes near U.S. consulate in Saudi Arabia</title></head><body>"
-            "<article><h1>Suicide bomber strikes near U.S. consulate in Saudi Arabia</h1>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
-    article = parse_document(RawDocument("x.html", None, "html", html), load_registry())
+    title = "Suicide bomber strikes near U.S. consulate in Saudi Arabia"
+    article = _html_article(f"<title>{title}</title>", f"<h1>{title}</h1>", paragraphs)
     assert article.dateline == "DUBAI, United Arab Emirates", article.dateline
     assert article.body.startswith("A suicide bomber carried out an attack early Monday")
 
 
 def test_an_html_pages_site_name_names_its_publisher():
-    from newsarchive.readers import RawDocument
-
     paragraphs = [
         "President Barack Obama has said his failure to pass 'common sense gun safety laws' is the greatest "
         "frustration of his presidency, in an interview given in Washington on Thursday.",
         "He said it was 'distressing' not to have made progress on the issue 'even in the face of repeated mass "
         "killings', and he vowed to keep trying in the months left to him in office.",
     ]
-    html = ('<html><head><meta property="og:site_name" content="BBC News"/>'
-            "<title>Obama admits US gun laws are his 'biggest frustration' - BBC News</title></head><body><article>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
-    article = parse_document(RawDocument("x.html", None, "html", html), load_registry())
+    article = _html_article('<meta property="og:site_name" content="BBC News"/>'
+                            "<title>Obama admits US gun laws are his 'biggest frustration' - BBC News</title>", "",
+                            paragraphs)
     assert article.source is not None and article.source.id == "bbc"
     assert article.title == "Obama admits US gun laws are his 'biggest frustration'"
