@@ -266,9 +266,9 @@ def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
     assert types["Beryl"] == types["Olivia"] == {"PERSON"}
 
 
-def test_a_possessive_whose_apostrophe_was_stripped_and_a_province_by_its_bare_name(tmp_path):
+def test_a_possessive_whose_apostrophe_was_stripped(tmp_path):
     """FA-KES-style text ("central Syrias Hama province", "Aleppos Old City"): the place is read
-    without its "s"; a province read as "Anbar province" is also found by "Anbar"."""
+    without its "s", and a province with its noun ("Anbar province")."""
     db = one_article(tmp_path, "hama.txt", (
         "ISIL kills over 50 in central Syria attack\nPublished: 2017-05-18T10:00:00Z\n\n"
         "ISIL killed more than 50 people in an attack on two villages in central Syrias Hama province on Thursday, "
