@@ -136,7 +136,11 @@ class Roles:
         if any(c.lemma_.lower() in self.table.side_words["combatant"] | self.table.words["non_state_modifiers"]
                for c in modifiers):
             return False  # "rebel troops", "opposition soldiers"
-        if token.lemma_.lower() in state or any(c.lemma_.lower() in state for c in modifiers):
+        if token.lemma_.lower() in state:
+            return True
+        # "government troops", "regime warplanes"; not "government supporters" or "regime officials"
+        if any(c.lemma_.lower() in state for c in modifiers) and token.lemma_.lower() in (
+                self.table.side_words["combatant"] | self.table.platforms.keys() | self.table.words["force_nouns"]):
             return True
         text = " ".join(c.text for c in token.lefts)
         if self.pro_state.search(text.lower()):

@@ -660,3 +660,17 @@ def test_a_country_naming_where_people_are_from_is_not_where_it_happened(tmp_pat
     places = {row["place"] for row in rows(
         db, "select entities.name as place from events join entities on entities.id = events.location_id")}
     assert places == {"Bamako"}, places
+
+
+def test_government_supporters_are_a_mob_not_the_states_forces(tmp_path):
+    db = built(tmp_path, "tartous.txt", (
+        "Bombs kill scores in Tartous\n"
+        "Published: 2016-05-23T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Government forces shelled rebel areas near Tartous, Syria, on Monday, a monitor said.\n\n"
+        "The Observatory said an area of Tartous hosting displaced Syrians was briefly attacked by government "
+        "supporters on Monday in reaction to the blasts.\n"))
+    found = rows(db, "select sub_event_type, entities.name as actor, evidence from events "
+                     "left join entities on entities.id = events.actor1_id")
+    mob = [row for row in found if "supporters" in row["evidence"]]
+    assert [row["sub_event_type"] for row in mob] == ["Mob violence"], found
+    assert all(row["actor"] != "Syrian government forces" for row in mob), found
