@@ -57,8 +57,8 @@ def lexicon() -> Lexicon:
              "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
-             "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_weapons", "tollless_types", "captive_nouns", "people_nouns", "force_nouns",
-             "state_violence_types",
+             "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_weapons",
+             "tollless_types", "captive_nouns", "people_nouns", "force_nouns", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
              "one_off_types", "accident_words", "campaign_nouns",
              "non_state_modifiers", "idiom_objects", "phrasal_idioms",

@@ -219,7 +219,7 @@ class ArticleLinker:
                 part = span.doc[tokens[i].i: tokens[i].i + size] if i + size <= len(tokens) else None
                 if part is None or len(part) == len(span) or not part[0].text[:1].isupper() or part[-1].is_punct:
                     continue
-                places, exact = self.gazetteer.candidates(part.text)
+                exact = self.gazetteer.candidates(part.text)[1]
                 place = self.gazetteer.resolve(part.text, context, kinds=("country", "region", "continent")) if exact else None
                 if place is not None:
                     found.append((place, part))
@@ -298,8 +298,9 @@ class ArticleLinker:
                       ) -> tuple[set[str], str | None, frozenset[tuple[str, str]], str | None]:
         """What the story is about: the countries it names (directly, by their people, by a
         first-level division: "Texas", "Idlib", or by a city of 100,000: "Juba") and where its
-        dateline is (else, for a story that names none, its publisher's country), the commonest of them, the (country, admin1) of the divisions it names, and
-        the commonest country again if it leads the others by far (LEADING_COUNTRY times as often)."""
+        dateline is (else, for a story that names none, its publisher's country); the commonest of
+        them; the (country, admin1) of the divisions it names; and the commonest country again if
+        it leads the others by far (LEADING_COUNTRY times as often)."""
         counts: Counter = Counter()
         cities: Counter = Counter()
         divisions = set()
@@ -556,6 +557,7 @@ class ArticleLinker:
                     result = first_names[key]
             joined.append((span_info, result))
         return joined
+
 
 def _age_follows(span) -> bool:
     """", 81," or " (7)" right after the name: news gives a person's age so."""

@@ -300,9 +300,10 @@ class Triggers:
 
     def _noun_hint(self, noun, entry) -> tuple[str, bool]:
         """The sub-type the noun's own phrases call for, as the verb's hints do: the attacker in its by-phrase
-        ("attacks by suicide bombers"), the weapon in its with-phrase ("an assault with mortars"; "clashes
-        with residents" names an opponent, not a weapon), the target in its on- or against-phrase ("an attack
-        on a hotel and a public garden": violence against civilians)."""
+        ("attacks by suicide bombers", also when the parser hangs it on the killing), the weapon in its
+        with-phrase ("an assault with mortars"; "clashes with residents" names an opponent, not a weapon),
+        the target in its on-, against- or at-phrase or its own modifier ("an attack on a hotel", "the
+        shopping mall attack": violence against civilians)."""
         verbs = self.table.verbs.get(noun.lemma_.lower(), ())
         weapons = self.table.words["specific_remote_violence"]
         for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against", "at"))):
