@@ -25,6 +25,7 @@ from unidecode import unidecode
 from .actors import actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .outlets import load_registry
+from .person_names import PersonNames
 from .datafiles import load as load_data
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
@@ -143,6 +144,9 @@ class ArticleLinker:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.registry = load_registry()
+        self.person_names = PersonNames(
+            rules().person_titles, rules().person_roles, rules().stoplist,
+            lambda word: gazetteer.resolve(word, set(), kinds=("country", "region")) is not None)
         self.body = ""  # the text of the article being linked
 
     def link(self, doc, dateline: str | None = None, body: str | None = None,
@@ -150,7 +154,8 @@ class ArticleLinker:
         """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call).
         home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
-        spans = [span for span in (self._clean(ent) for ent in doc.ents if ent.label_ in TYPES) if span]
+        entities = self.person_names.mended(doc)
+        spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]
         context, main_country, divisions, leading = self._story_places(spans, dateline, home_country)

@@ -321,3 +321,22 @@ def test_a_venue_named_like_a_town_abroad_is_no_town(tmp_path):
             "select entities.name from events join entities on entities.id = events.location_id")}
     assert venues and all(kind == "FAC" and country == "ML" and lat is None for _, kind, country, lat in venues), venues
     assert places == {"Bamako"}, places
+
+
+def test_person_names_the_model_cut_short_or_ran_on_are_mended(tmp_path):
+    """The small model stops long names early ("Yoon Suk" | "Yeol"), runs a name into the next
+    sentence's number when the stop was lost, takes in a post-nominal ("QC"), and misses a name after a
+    title it does not know."""
+    db = one_article(tmp_path, "names.txt", (
+        "Impeachment vote fails\nPublished: 2024-12-07T10:00:00Z\n\n"
+        "A plan to impeach South Korean President Yoon Suk Yeol over his short-lived declaration of martial law "
+        "failed on Saturday.\n\n"
+        "Two pilots also died in the crash, President Luis Guillermo Solis Rivera said in a statement.\n\n"
+        "Deputy Chief Constable Adrian Hanstock added: \"Our officers will continue to work through the night.\"\n\n"
+        "The barrister Neil Ford QC told the court the evidence was thin.\n\n"
+        "Crowds cheered President Bashar al-Assad Eleven people were killed in the blast.\n"))
+    with sqlite3.connect(db) as connection:
+        people = {text for text, in connection.execute(
+            "select m.text from mentions m join entities e on e.id = m.entity_id where e.type = 'PERSON'")}
+    assert {"Yoon Suk Yeol", "Luis Guillermo Solis Rivera", "Adrian Hanstock", "Bashar al-Assad"} <= people, people
+    assert "Neil Ford QC" not in people and not any(name.endswith("Eleven") for name in people), people
