@@ -188,6 +188,7 @@ def entity_facts(entities: dict[str, EntityInfo], mentions) -> dict[str, dict]:
         facts[key] = {
             "type": info.type, "kind": info.kind, "name": info.curated_name or longest.get(key, key.partition(":")[2]),
             "geo_precision": info.geo_precision,
+            "capital": bool(place and place.capital),
             "country_code": info.country,
             "latitude": place.latitude if place else None,
             "longitude": place.longitude if place else None,

@@ -80,6 +80,7 @@ class Attributions:
     def _speaker(self, token) -> int | None:
         for candidate in [token] + list(token.subtree):
             entity_id = self.token_entity.get(candidate.i)
-            if entity_id is not None and self._is_named_actor(entity_id):
+            # a person or an organisation, the press included ("SANA reported")
+            if entity_id is not None and self.entities[entity_id]["type"] in ("ORG", "PERSON"):
                 return entity_id
         return None

@@ -124,6 +124,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         for event in events:
             if event.unnamed_actor:
                 event.actor1 = None
+        self._identified(doc, events)
         self._claimed(doc, events)
         self._generic_to_specific(events)
         self._same_event_dates(events)

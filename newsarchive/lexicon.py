@@ -50,16 +50,17 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns", "armed_kinds", "anaphoric_determiners",
+             "anaphoric_place_nouns", "armed_kinds", "press_kinds", "anaphoric_determiners",
              # realis.py
              "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
              "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
              "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
-             "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "state_weapons",
+             "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "identifying_verbs", "state_weapons",
              "tollless_types", "captive_nouns", "people_nouns", "force_nouns", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
+             "blaming_verbs",
              "one_off_types", "accident_words", "campaign_nouns",
              "non_state_modifiers", "idiom_objects", "phrasal_idioms",
              "anaphoric_pronouns", "anaphoric_group_nouns")

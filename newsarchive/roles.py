@@ -21,11 +21,14 @@ PRO_NAME = re.compile(r"\bpro\s*-\s*([A-Z][\w’']+)")
 class Roles:
     def _is_actor(self, entity_id) -> bool:
         entity = self.entities[entity_id]
+        if entity.get("kind") in self.table.words["press_kinds"]:
+            return False
         return entity["type"] in ("ORG", "PERSON", "NORP") or (entity["type"] == "GPE" and entity.get("geo_precision") == "country")
 
 
     def _is_named_actor(self, entity_id) -> bool:
-        return self.entities[entity_id]["type"] in ("ORG", "PERSON")
+        entity = self.entities[entity_id]
+        return entity["type"] in ("ORG", "PERSON") and entity.get("kind") not in self.table.words["press_kinds"]
 
 
     def _is_place(self, entity_id) -> bool:
@@ -102,6 +105,26 @@ class Roles:
                 return entity
         return None
 
+    def _blamed(self, token) -> int | None:
+        """The one an attack is laid on: an actor, or a capital named for its government ("which
+        Washington blames on Damascus": Syria's state forces, or Syria)."""
+        actor = self._actor(token, own_only=True)
+        if actor is not None or token is None:
+            return actor
+        key = self.token_entity.get(token.i)
+        if key is None or not self.entities[key].get("capital"):
+            return None
+        return self._forces_of(self.entities[key].get("country_code"))
+
+    def _forces_of(self, code: str | None) -> int | None:
+        """A country's curated state forces when the article names them, else the country itself."""
+        if not code:
+            return None
+        forces = [k for k in state_forces().get(code, ()) if k in self.entities]
+        if forces:
+            return forces[0]
+        return f"place:country:{code}" if f"place:country:{code}" in self.entities else None
+
     def _country_forces(self, token) -> int | None:
         """The state whose forces the words name ("U.S. airstrikes", "Israeli warplanes", "Saudi-led
         raids"): its curated state forces when the article names them, else the country itself."""
@@ -114,13 +137,9 @@ class Roles:
                 code = self.entities[key].get("country_code")
             else:
                 code = demonym_country(modifier.text)
-            if not code:
-                continue
-            forces = [k for k in state_forces().get(code, ()) if k in self.entities]
-            if forces:
-                return forces[0]
-            if f"place:country:{code}" in self.entities:
-                return f"place:country:{code}"
+            forces = self._forces_of(code)
+            if forces is not None:
+                return forces
         return None
 
 
@@ -150,6 +169,29 @@ class Roles:
         leader = PRO_NAME.search(text)
         return bool(leader) and not names_a_group(leader.group(1))
 
+
+    def _identified(self, doc, events: list[Event]) -> None:
+        """"The gunman, identified as Stephen Paddock, ...", "Police identified the attacker as X", "X
+        was identified as the shooter": when an article so names one person, that person is actor1 of
+        the events whose subject was the attacker word and that name no one else."""
+        words = self.table.words
+        named = set()
+        for verb in (t for t in doc if t.lemma_.lower() in words["identifying_verbs"] and t.pos_ == "VERB"):
+            parts = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")]
+            parts += [self._pobj(c) for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"]
+            if verb.dep_ == "acl":
+                parts.append(verb.head)  # "the gunman, identified as ..."
+            parts = [p for p in parts if p is not None]
+            if not any(p.lemma_.lower() in words["unidentified_attackers"] for p in parts):
+                continue
+            people = {self.token_entity.get(p.i) for p in parts} - {None}
+            named |= {key for key in people if self.entities[key]["type"] == "PERSON"}
+        if len(named) != 1:
+            return
+        person = named.pop()
+        for event in events:
+            if event.by_attacker and event.actor1 is None and event.actor2 != person:
+                event.actor1 = person
 
     def _claimed(self, doc, events: list[Event]) -> None:
         """"Islamic State claimed responsibility for the attack": the claimant is the perpetrator of

@@ -271,12 +271,17 @@ class Tolls:
 
 
     def _same_event_tolls(self, events: list[Event]) -> None:
-        """The mentions of one bombing, strike or massacre in an article carry its toll: the highest
-        the article gives (same_occurrence)."""
+        """The mentions of one bombing, strike or massacre in an article (same_occurrence) carry its
+        toll, the highest the article gives, and its perpetrator where one mention names it and no
+        mention names another ("A US missile strike near Homs killed five people ... the settlement
+        was severely damaged as the result of the missile strike")."""
         mentions = [(i, e.location, e.date if e.precision == "day" else None, e.event_type, e.sub_event_type, e.actor1)
                     for i, e in enumerate(events)]
         for group in same_occurrence(mentions, self.table):
             tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
+            actors = {events[i].actor1 for i in group} - {None}
             for i in group:
                 if tolls and events[i].fatalities is None:
                     events[i].fatalities = max(tolls)
+                if len(actors) == 1 and events[i].actor1 is None and events[i].actor2 not in actors:
+                    events[i].actor1 = next(iter(actors))

@@ -50,6 +50,7 @@ class Event:
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
     unnamed_actor: bool = False  # actor1 stands for "gunmen", "attackers": NULL unless a claim names them
+    by_attacker: bool = False  # its subject is "the gunman", "an attacker": the one the article may name later
     place_told: bool = True  # False: no place in its sentence, so the story's main place was assumed
     sentence_id: int = 0
     sentence_number: int = 0  # the sentence's place in the article, for looking back a few sentences
@@ -140,8 +141,10 @@ class Triggers:
         event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id, target=target)
         event.specific = hinted or bool(entry.get("requires_object_lemma"))
         if subject is not None and subject.lemma_.lower() in self.table.words["unidentified_attackers"] \
-                and event.actor1 == self.armed_actor and not self._names_group(subject):
-            event.unnamed_actor = True  # "gunmen stormed ...": typed as an armed side, but nobody named them
+                and not self._names_group(subject):
+            event.by_attacker = True
+            # "gunmen stormed ...": typed as an armed side, but nobody named them
+            event.unnamed_actor = event.actor1 == self.armed_actor
         return event
 
 
@@ -218,20 +221,30 @@ class Triggers:
     def _perpetrator(self, noun) -> int | None:
         """The agent of a verb of perpetrating the noun carries: "a barrel bomb attack carried out by
         government forces", "the strike launched by the coalition", "the Westgate attack, which was
-        carried out by four gunmen from al-Shabab"; else, for a weapon only a state uses
-        (state_weapons), the story's state forces."""
+        carried out by four gunmen from al-Shabab"; the one it is laid on ("attacks attributed to the
+        Islamic State", "the chemical weapon use which Washington blames on Damascus": blaming_verbs);
+        else, for a weapon only a state uses (state_weapons), the story's state forces."""
+        words = self.table.words
+        # the clause may hang on the noun the trigger modifies ("chemical weapon use which ...")
+        heads = [noun, noun.head] if noun.dep_ == "compound" else [noun]
+        for verb in (c for head in heads for c in head.children if c.dep_ in ("acl", "relcl")
+                     and c.lemma_.lower() in words["blaming_verbs"]):
+            actor = next((a for a in (self._blamed(self._pobj(c)) for c in verb.children
+                                      if c.dep_ == "prep" and c.lower_ in ("to", "on")) if a is not None), None)
+            if actor is not None:
+                return actor
         for verb in (c for c in noun.children if c.dep_ in ("acl", "relcl")
-                     and c.lemma_.lower() in self.table.words["perpetrating_verbs"]):
+                     and c.lemma_.lower() in words["perpetrating_verbs"]):
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             actor = self._actor(self._pobj(agent), own_only=True)
             # the parser often hangs "from al-Shabab" on the verb, not on "gunmen"
             if actor is None and agent is not None:
-                actor = next((a for a in (self._actor(self._pobj(c), own_only=True) for c in verb.children
+                actor = next((a for a in (self._blamed(self._pobj(c)) for c in verb.children
                                           if c.dep_ == "prep" and c.lower_ == "from")
                               if a is not None and self.entities[a]["type"] == "ORG"), None)
             if actor is not None:
                 return actor
-        if self.state_actor and self._has_lemma(noun, self.table.words["state_weapons"]):
+        if self.state_actor and self._has_lemma(noun, words["state_weapons"]):
             return self.state_actor  # "a barrel bomb attack": only the state's air force drops them
         return None
 
@@ -254,6 +267,9 @@ class Triggers:
                                  and not c.lower_.startswith("anti")), None)
         if actor1 is None and entry["event_type"] in words["state_violence_types"]:
             actor1 = self._country_forces(noun)  # "U.S. airstrikes", "Saudi-led air raids"
+            if actor1 is None and any(c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in
+                                      self.table.side_words["state"] for c in noun.children):
+                actor1 = self.state_actor  # "the government air strikes", "regime shelling"
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
         # The verb a noun hangs from may carry the noun's date ("began its assault ... on May 30",
         # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.

@@ -72,11 +72,16 @@ class PlacesAndDates:
 
     def _speakers(self, trigger) -> set[int]:
         """The subjects of the speech verbs the event is told under ("The U.N. human rights office in
-        Geneva also said ... civilians died"): where the teller is, not where it happened."""
+        Geneva also said ... civilians died") and of a clause that blames someone for it: where the
+        teller is, not where it happened."""
         found = set()
         for verb in trigger.ancestors:
             if verb.pos_ == "VERB" and verb.lemma_.lower() in self.table.speech_verbs:
                 found.update(t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
+        # "the chemical attack, which Washington blames on Damascus": who lays the blame is no place of it
+        for blaming in (t for t in trigger.subtree if t.dep_ in ("relcl", "acl")
+                        and t.lemma_.lower() in self.table.words["blaming_verbs"]):
+            found.update(t.i for c in blaming.children if c.dep_ == "nsubj" for t in c.subtree)
         return found
 
     def _story_place(self, sent) -> int | None:

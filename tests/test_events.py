@@ -674,3 +674,40 @@ def test_government_supporters_are_a_mob_not_the_states_forces(tmp_path):
     mob = [row for row in found if "supporters" in row["evidence"]]
     assert [row["sub_event_type"] for row in mob] == ["Mob violence"], found
     assert all(row["actor"] != "Syrian government forces" for row in mob), found
+
+
+def test_who_did_it_from_a_blame_the_states_modifier_and_the_named_attacker(tmp_path):
+    """An attack laid at someone's door names its perpetrator ("attributed to", "blames on" a capital:
+    its government); "government air strikes" are the state's; "the attacker, identified as X" is X."""
+    db = built(tmp_path, "who.txt", (
+        "Attacks and strikes\n"
+        "Published: 2017-04-07T10:00:00Z\n\n"
+        "BEIRUT (Reuters) - Syrian government forces fought rebels near Hama on Thursday, a monitor said.\n\n"
+        "In Douma, government air strikes killed 12 people on Thursday, the Syrian Observatory said.\n\n"
+        "Istanbul has been on high alert after two suicide bombings last month that were attributed to the Islamic "
+        "State.\n\n"
+        "The chemical attack on Khan Sheikhoun in Syria, which Washington blames on Damascus, killed 87 people on "
+        "Tuesday.\n\n"
+        "LONDON - An attacker stabbed a police officer to death outside Parliament in London on Wednesday. "
+        "The attacker, identified as Khalid Masood, 52, was shot dead at the scene.\n"))
+    found = rows(db, EVENTS)
+
+    def actor_of(words):
+        return {row["actor1"] for row in found if words in row["evidence"]}
+    assert actor_of("government air strikes") == {"Syrian government forces"}, found
+    assert actor_of("attributed to") == {"Islamic State"}, found
+    assert actor_of("blames on Damascus") & {"Syrian government forces", "Syria"}, found
+    assert actor_of("stabbed") == {"Khalid Masood"}, found
+
+
+def test_mentions_of_one_strike_share_its_perpetrator_and_the_press_carries_out_nothing(tmp_path):
+    db = built(tmp_path, "homs.txt", (
+        "US strike on Syrian air base\n"
+        "Published: 2017-04-07T10:00:00Z\n\n"
+        "A US missile strike on an air base near Homs killed five people on Friday, the governor said.\n\n"
+        "A nearby village was severely damaged as the result of the missile strike near Homs, the governor said.\n\n"
+        "Sputnik Explosion near Homs A car bomb exploded near a checkpoint in Homs on Friday, killing two soldiers, "
+        "Sputnik reported.\n"))
+    found = rows(db, EVENTS)
+    assert {row["actor1"] for row in found if "damaged" in row["evidence"]} == {"United States"}, found
+    assert not {row["actor1"] for row in found} & {"Sputnik"}, found
