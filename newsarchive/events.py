@@ -45,6 +45,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self.table = lexicon()
         # Per article: token index -> entity id, the article's state forces, its main place.
         self.token_entity: dict[int, int] = {}
+        self.side_actors: dict[str, str] = {}  # "rebel" -> the entity the article's "rebels" are
         self.state_actor: int | None = None
         self.armed_actor: int | None = None
         self.focus: int | None = None
@@ -62,6 +63,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         """The article's events and attribution rows."""
         doc = article.doc
         self.token_entity = self._token_entities(doc, article.mentions)
+        self.side_actors = self._side_actors(doc, article.mentions)
         self.focus = self._most_mentioned(article.mentions, lambda e: self._is_place(e) and
                                           self.entities[e].get("geo_precision") in ("exact", "region"))
         self.state_actor = self._most_mentioned(article.mentions,

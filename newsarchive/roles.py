@@ -81,6 +81,42 @@ class Roles:
         return None
 
 
+    def _means_actor(self, noun, event_type: str) -> int | None:
+        """Whose fire, strikes or attack the words before the noun say: "rebel fire", "a militant
+        attack" (the article's own reading of "rebels", "militants": side_actors); for state
+        violence, "U.S. airstrikes", "Saudi-led air raids" (the country's forces) and "government air
+        strikes", "regime shelling" (the story's state forces)."""
+        if noun is None or noun.lemma_.lower() not in self.table.nouns.keys() | self.table.words["fire_nouns"]:
+            return None  # the means, not people ("attacked by government supporters")
+        modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+        side = next((self.side_actors[c.lemma_.lower()] for c in modifiers if c.lemma_.lower() in self.side_actors
+                     and c.lemma_.lower() in self.table.side_words["combatant"]), None)
+        if side is not None or event_type not in self.table.words["state_violence_types"]:
+            return side
+        forces = self._country_forces(noun)
+        if forces is None and any(c.lemma_.lower() in self.table.side_words["state"] for c in modifiers):
+            forces = self.state_actor
+        return forces
+
+    def _means_side(self, noun) -> bool:
+        """Whether a word before the noun of fire says whose it was ("rebel fire", "militant attack")."""
+        return noun is not None and noun.lemma_.lower() in self.table.nouns.keys() | self.table.words["fire_nouns"] \
+            and any(c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in self.table.side_words["combatant"]
+                    for c in noun.children)
+
+    def _side_actors(self, doc, mentions) -> dict[str, str]:
+        """The word -> entity readings of the article's lower-case mentions of armed groups ("the
+        rebels": rebel -> Syrian rebel groups), for the same word before a noun ("rebel fire")."""
+        kinds = self.table.words["armed_kinds"] | self.table.words["state_kinds"]
+        found = {}
+        for start, end, key in mentions:
+            if self.entities[key].get("kind") not in kinds:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and span.text[:1].islower():
+                found.setdefault(span.root.lemma_.lower(), key)
+        return found
+
     def _antecedent(self, token) -> int | None:
         """"They later seized Sirte", "the group said it killed 20 soldiers": a pronoun or "the group"
         as subject is the last armed group or state force named before it, in its sentence or the

@@ -283,5 +283,6 @@ class Tolls:
             for i in group:
                 if tolls and events[i].fatalities is None:
                     events[i].fatalities = max(tolls)
-                if len(actors) == 1 and events[i].actor1 is None and events[i].actor2 not in actors:
+                if len(actors) == 1 and events[i].actor1 is None and events[i].actor2 not in actors \
+                        and not events[i].by_means:
                     events[i].actor1 = next(iter(actors))

@@ -50,6 +50,7 @@ class Event:
     specific: bool = False  # the lexicon's construction or a hint fired ("dropped barrel bombs", "suicide bombers struck")
     realis: str = SPECIFIC  # realis.KINDS: one occurrence, or a total, habit, denial, hypothesis
     unnamed_actor: bool = False  # actor1 stands for "gunmen", "attackers": NULL unless a claim names them
+    by_means: bool = False  # its actor is the side whose fire or strikes its sentence names ("killed in rebel fire")
     by_attacker: bool = False  # its subject is "the gunman", "an attacker": the one the article may name later
     place_told: bool = True  # False: no place in its sentence, so the story's main place was assumed
     sentence_id: int = 0
@@ -129,6 +130,12 @@ class Triggers:
             actor1 = next((self._perpetrator(self._pobj(c)) for c in children if c.dep_ == "prep"
                            and c.lower_ in ("in", "during") and self._pobj(c) is not None
                            and self._pobj(c).lemma_.lower() in self.table.nouns), None)
+        by_means = False
+        if actor1 is None and passive:  # "eight civilians were killed in rebel fire", "by government shelling"
+            means = [self._pobj(c) for c in children if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("in", "during")]
+            actor1 = next((a for a in (self._means_actor(m, entry["event_type"]) for m in means) if a is not None), None)
+            # a side named, even one the article names no further ("rebel fire"): not another side's act
+            by_means = actor1 is not None or any(self._means_side(m) for m in means)
         actor2 = self._actor(target)
         if actor2 is None:
             actor2 = next((self._actor(self._pobj(c), own_only=True) for c in children
@@ -140,6 +147,7 @@ class Triggers:
             return None
         event = self._classified(entry, sub_type, actor1, actor2, location, verb, article_id, target=target)
         event.specific = hinted or bool(entry.get("requires_object_lemma"))
+        event.by_means = by_means
         if subject is not None and subject.lemma_.lower() in self.table.words["unidentified_attackers"] \
                 and not self._names_group(subject):
             event.by_attacker = True
@@ -265,11 +273,7 @@ class Triggers:
         actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
                                  and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
                                  and not c.lower_.startswith("anti")), None)
-        if actor1 is None and entry["event_type"] in words["state_violence_types"]:
-            actor1 = self._country_forces(noun)  # "U.S. airstrikes", "Saudi-led air raids"
-            if actor1 is None and any(c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in
-                                      self.table.side_words["state"] for c in noun.children):
-                actor1 = self.state_actor  # "the government air strikes", "regime shelling"
+        actor1 = actor1 or self._means_actor(noun, entry["event_type"])
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None
         # The verb a noun hangs from may carry the noun's date ("began its assault ... on May 30",
         # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.

@@ -711,3 +711,18 @@ def test_mentions_of_one_strike_share_its_perpetrator_and_the_press_carries_out_
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if "damaged" in row["evidence"]} == {"United States"}, found
     assert not {row["actor1"] for row in found} & {"Sputnik"}, found
+
+
+def test_fire_told_with_its_side_is_that_sides_and_not_the_days_other_side(tmp_path):
+    """"killed in rebel fire" is the rebels' (the article's own "rebels"), not the government's whose
+    air strikes hit the same city that day."""
+    db = built(tmp_path, "aleppo.txt", (
+        "Aleppo\n"
+        "Published: 2016-08-25T10:00:00Z\n\n"
+        "BEIRUT (AFP) - Syrian government air strikes killed 15 people in rebel-held areas of Aleppo, Syria, on "
+        "Thursday, a monitor said. The rebels have fought government forces in Syria for the city for months.\n\n"
+        "It also reported eight civilians were killed Thursday in rebel fire on the government-held west of the "
+        "city.\n"))
+    found = rows(db, EVENTS)
+    assert {row["actor1"] for row in found if "rebel fire" in row["evidence"]} == {"Syrian rebel groups"}, found
+    assert {row["actor1"] for row in found if "air strikes" in row["evidence"]} == {"Syrian government forces"}, found
