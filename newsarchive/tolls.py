@@ -10,6 +10,8 @@ import re
 from collections import defaultdict
 
 from .clusters import same_occurrence
+
+UNDATED = "undated"  # the day of the undated mentions at a place no mention dates
 from .lexicon import SUBJECTS
 from .triggers import Event
 
@@ -274,9 +276,16 @@ class Tolls:
         """The mentions of one bombing, strike or massacre in an article (same_occurrence) carry its
         toll, the highest the article gives, and its perpetrator where one mention names it and no
         mention names another ("A US missile strike near Homs killed five people ... the settlement
-        was severely damaged as the result of the missile strike")."""
-        mentions = [(i, e.location, e.date if e.precision == "day" else None, e.event_type, e.sub_event_type, e.actor1)
-                    for i, e in enumerate(events)]
+        was severely damaged as the result of the missile strike"). At a place where the article dates
+        no event to the day, its undated mentions are one occurrence too, for the toll only (a wrong
+        place would hand a perpetrator to another attack)."""
+        dated = {e.location for e in events if e.precision == "day"}
+
+        def day(event):
+            if event.precision == "day":
+                return event.date
+            return UNDATED if event.date is None and event.location not in dated else None
+        mentions = [(i, e.location, day(e), e.event_type, e.sub_event_type, e.actor1) for i, e in enumerate(events)]
         for group in same_occurrence(mentions, self.table):
             tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
             actors = {events[i].actor1 for i in group} - {None}
@@ -284,5 +293,5 @@ class Tolls:
                 if tolls and events[i].fatalities is None:
                     events[i].fatalities = max(tolls)
                 if len(actors) == 1 and events[i].actor1 is None and events[i].actor2 not in actors \
-                        and not events[i].by_means:
+                        and not events[i].by_means and mentions[group[0]][2] != UNDATED:
                     events[i].actor1 = next(iter(actors))

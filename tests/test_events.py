@@ -726,3 +726,15 @@ def test_fire_told_with_its_side_is_that_sides_and_not_the_days_other_side(tmp_p
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if "rebel fire" in row["evidence"]} == {"Syrian rebel groups"}, found
     assert {row["actor1"] for row in found if "air strikes" in row["evidence"]} == {"Syrian government forces"}, found
+
+
+def test_undated_mentions_of_one_attack_carry_its_toll(tmp_path):
+    """A report with no dates: every mention of the one attack at a place carries its toll."""
+    db = built(tmp_path, "bamako.txt", (
+        "Gunmen attack restaurant in Bamako\n\n"
+        "Masked gunmen opened fire in a restaurant popular with foreigners in Bamako, killing five people, "
+        "officials said.\n\n"
+        "France condemned the attack on the restaurant in Bamako, and its foreign minister confirmed that a French "
+        "citizen had died.\n"))
+    found = rows(db, EVENTS)
+    assert found and {row["fatalities"] for row in found} == {5}, found
