@@ -53,7 +53,7 @@ def lexicon() -> Lexicon:
              "anaphoric_place_nouns", "armed_kinds", "press_kinds", "fire_nouns", "anaphoric_determiners",
              # realis.py
              "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
-             "hypothetical_modifiers", "hypothetical_nouns", "habitual_adverbs", "habitual_modifiers",
+             "hypothetical_modifiers", "hypothetical_nouns", "intending_verbs", "habitual_adverbs", "habitual_modifiers",
              "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
@@ -62,7 +62,7 @@ def lexicon() -> Lexicon:
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
              "blaming_verbs",
              "one_off_types", "accident_words", "campaign_nouns",
-             "non_state_modifiers", "idiom_objects", "phrasal_idioms",
+             "non_state_modifiers", "idiom_objects", "way_objects", "phrasal_idioms",
              "anaphoric_pronouns", "anaphoric_group_nouns")
     return Lexicon(
         verbs={lemma: sorted(entries, key=specificity) for lemma, entries in verbs.items()},

@@ -94,6 +94,9 @@ class RealisReader:
                 return "hypothetical"  # "a possible attack", "a planned offensive"
             if trigger.dep_ == "pobj" and trigger.head.head.lemma_.lower() in words["hypothetical_nouns"]:
                 return "hypothetical"  # "the threat of an attack", "fears of an offensive"
+            verb = trigger.head if trigger.dep_ == "dobj" else trigger.head.head if trigger.dep_ == "pobj" else None
+            if verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in words["intending_verbs"]:
+                return "hypothetical"  # "were preparing an attack", "training for an attack on U.S. forces"
         token, modal_only = trigger, False
         for _ in range(6):
             children = list(token.children)

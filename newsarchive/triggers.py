@@ -167,6 +167,9 @@ class Triggers:
             if obj is not None and obj.lemma_.lower() in self.table.words["idiom_objects"] and not any(
                     c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in obj.children):
                 return None, None  # "took cover", "take part", "police take position outside the hotel"
+            if obj is not None and obj.lemma_.lower() in self.table.words["way_objects"] and any(
+                    c.dep_ == "poss" for c in obj.children):
+                return None, None  # "gunmen fought their way into the building": how they went, not a battle
             prep_object = None
             if entry.get("prep"):
                 holders = [verb] + ([obj] if obj is not None else [])
@@ -505,6 +508,15 @@ class Triggers:
             # ("the attack", "the blasts", "killed": not "a violent attack", which tells of a new one)
             undated_one_day = event.date is None and len({e.date for e in here}) == 1 and not self._indefinite(word)
             told = [(e.event_type, e.sub_event_type) for e in here if e.date == event.date or undated_one_day]
+            # "A suicide car bomber rammed the gates ... in an attack that killed three": its own sentence's
+            # kind; not for an attack named apart ("killed the terrorist behind the Westgate mall attack")
+            # or one dated apart ("the 2013 attack on the Westgate mall ... after American strikes killed")
+            named = any(t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod", "poss", "amod")
+                        for t in word.subtree if t.i < word.i)
+            told = told or [(e.event_type, e.sub_event_type) for e in events if e is not event and not named
+                            and e.sentence_id == event.sentence_id and e.location == event.location
+                            and e.sub_event_type in words["specific_remote_violence"]
+                            and (None in (e.date, event.date) or e.date == event.date)]
             if told:  # several kinds ("five suicide bombers and two car bombs"): the kind told most, else first
                 counts = Counter(told)
                 event.event_type, event.sub_event_type = max(told, key=lambda kind: (counts[kind], -told.index(kind)))

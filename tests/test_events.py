@@ -738,3 +738,24 @@ def test_undated_mentions_of_one_attack_carry_its_toll(tmp_path):
         "citizen had died.\n"))
     found = rows(db, EVENTS)
     assert found and {row["fatalities"] for row in found} == {5}, found
+
+
+def test_an_attack_told_with_a_suicide_bombing_in_its_sentence_is_that_bombing(tmp_path):
+    """"A suicide car bomber rammed the gates ... before gunmen fought their way in, in an attack that
+    killed three": one suicide bombing with its toll, no battle ("fought their way" is how they went
+    in); an attack named apart or dated apart keeps its own kind, and one only prepared is no event."""
+    db = built(tmp_path, "lido.txt", (
+        "Attack on beach restaurant\n"
+        "Published: 2016-01-22T08:00:00Z\n\n"
+        "MOGADISHU, Somalia (AP) - A suicide car bomber rammed the gates of a restaurant near a beach in "
+        "Mogadishu before gunmen fought their way into the building in an attack claimed by al-Shabab that killed "
+        "at least three people on Thursday, a police official said.\n\n"
+        "A US drone strike has killed the commander behind the Westgate shopping mall attack which left 67 people "
+        "dead in Nairobi, officials said.\n\n"
+        "Officials said the fighters were training for an attack on African Union forces.\n"))
+    found = rows(db, EVENTS)
+    lido = [row for row in found if "rammed" in row["evidence"]]
+    assert lido and {(row["sub_event_type"], row["fatalities"]) for row in lido} == {("Suicide bomb", 3)}, lido
+    westgate = [row for row in found if row["trigger"] == "attack" and "Westgate" in row["evidence"]]
+    assert all(row["sub_event_type"] != "Air/drone strike" for row in westgate), westgate
+    assert not [row for row in found if "training" in row["evidence"]], found
