@@ -286,6 +286,9 @@ class Triggers:
         if verb is None and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "during") \
                 and noun.head.head.lemma_.lower() in words["fatal_words"] | words["injury_words"]:
             verb = noun.head.head  # "killed at least 16 people Tuesday in a suicide attack": the killing's day
+        if verb is None and noun.dep_ == "pobj" and noun.head.lower_ == "for" \
+                and noun.head.head.lemma_.lower() in words["claim_objects"] and noun.head.head.head.lemma_.lower() == "claim":
+            verb = noun.head.head.head  # "Last month, the Shabab claimed responsibility for an attack": then, or before
         if light is not None:
             light_subject = self._subject(light, noun.dep_ == "nsubjpass")
             actor1 = actor1 or self._actor(light_subject) or self._antecedent(light_subject)

@@ -12,6 +12,9 @@ from .dates import resolve_event_date
 from .triggers import Event
 
 
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
 class PlacesAndDates:
     def _place_in(self, token) -> int | None:
         """The most specific place an argument names (a town over its country)."""
@@ -128,9 +131,26 @@ class PlacesAndDates:
                        and (c.dep_ != "prep" or c.lower_ in ("on", "in", "at", "during")) for t in c.subtree}
         else:
             subtree = {t.i for t in trigger.subtree} - self._speech_parts(trigger)
+        # a clause joined with a subject of its own tells its own time ("captured most of Darfur last year,
+        # and fighters ... launched a major assault last month"), unless the trigger's clause tells none
+        # ("were killed and hundreds were injured Sunday")
+        joined = {t.i for c in trigger.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                  and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children) for t in c.subtree}
         sent = self.sentence
         dates = self.date_entities
-        for ent in dates[bisect_left(self.date_starts, sent.start):bisect_left(self.date_starts, sent.end)]:
+        in_sentence = dates[bisect_left(self.date_starts, sent.start):bisect_left(self.date_starts, sent.end)]
+        if not own_only:
+            # "on January 25, when it fired dozens of rockets": a clause told of a date has that date
+            head = trigger
+            while head.dep_ in ("conj", "xcomp") and head.head is not head:
+                head = head.head
+            when = next((c for c in head.children if c.dep_ == "advmod" and c.lower_ == "when"), None)
+            if head.dep_ in ("relcl", "advcl") and when is not None:
+                before = when.i - 1 - (when.i > 0 and trigger.doc[when.i - 1].is_punct)
+                subtree |= {t.i for ent in in_sentence if head.head.i in range(ent.start, ent.end)
+                            or ent.end - 1 == before for t in ent}
+        found = []
+        for ent in in_sentence:
             if not any(t.i in subtree for t in ent):
                 continue
             before = trigger.doc[ent.start - 1].lower_ if ent.start > 0 else ""
@@ -138,8 +158,10 @@ class PlacesAndDates:
                 continue
             resolved = resolve_event_date(ent.text, self.published)
             if resolved:
-                return resolved.iso, resolved.precision, ent.text
-        return None
+                found.append((ent.start not in joined, resolved.iso, resolved.precision, ent.text))
+        own = [date for date in found if date[0]] or found
+        # the most precise of them: "Date of publication 11 October 2017 ... blew themselves up ... on Wednesday"
+        return min(own, key=lambda d: PRECISION_RANK[d[2]])[1:] if own else None
 
 
     def _speech_parts(self, trigger) -> set[int]:

@@ -759,3 +759,28 @@ def test_an_attack_told_with_a_suicide_bombing_in_its_sentence_is_that_bombing(t
     westgate = [row for row in found if row["trigger"] == "attack" and "Westgate" in row["evidence"]]
     assert all(row["sub_event_type"] != "Air/drone strike" for row in westgate), westgate
     assert not [row for row in found if "training" in row["evidence"]], found
+
+
+def test_an_event_takes_the_date_its_clause_tells(tmp_path):
+    """The most precise date of its phrase ("Date of publication 11 October 2017 ... on Wednesday"); the
+    date a "when" clause is told of ("on January 25, when it fired"); the claim's for a claimed attack;
+    never the date of a contrasting clause ("attacked in 2012, but Monday's bombings")."""
+    db = built(tmp_path, "dates.txt", (
+        "Damascus attacks\n"
+        "Published: 2017-10-12T10:00:00Z\n\n"
+        "Date of publication 11 October 2017 Three suicide bombers blew themselves up near the police headquarters "
+        "in Damascus on Wednesday.\n\n"
+        "Jaish al-Islam has carried out such barrages before, including on January 25, when it fired dozens of "
+        "rockets at Damascus, killing six.\n\n"
+        "Last month, the Islamic State claimed responsibility for an attack on a police station in Midan that "
+        "killed 17 people.\n\n"
+        "The same police station in Midan was attacked in 2012, but Wednesday's bombings were the first to hit "
+        "the city this year.\n"))
+    found = rows(db, EVENTS)
+
+    def dates(trigger):
+        return {row["event_date"] for row in found if row["trigger"] == trigger}
+    assert dates("blew") == {"2017-10-11"}, found
+    assert dates("fired") == {"2017-01-25"}, found
+    assert dates("attack") == {"2017-09"}, found
+    assert dates("attacked") == {"2012"}, found
