@@ -35,7 +35,7 @@ def load_actors(path: Path = DATA / "actors.yml") -> tuple[Actor, ...]:
     """The curated actors, then every country's military and police (national_forces)."""
     data = read_yaml(path)
     curated = _curated_actors(data["actors"])
-    return with_national_forces(curated, data.get("national_forces") or {})
+    return with_national_forces(curated, data.get("national_forces") or {}) + collectives(data.get("collectives") or {})
 
 
 def _curated_actors(entries: list[dict]) -> tuple[Actor, ...]:
@@ -73,6 +73,26 @@ def with_national_forces(curated: tuple[Actor, ...], spec: dict) -> tuple[Actor,
                                 case_sensitive=frozenset(), generic_aliases=tuple(generic.get(branch, ())),
                                 generic_countries=frozenset())
                           for name, (code, branch) in generated.items())
+
+
+COLLECTIVE_TYPE = "NORP"
+
+
+def collectives(spec: dict) -> tuple[Actor, ...]:
+    """ACLED's collective actors for every country ("Protesters (Iran)", "Civilians (Syria)"), each
+    taking its bare words (collectives: generic) in a story about that country; kind: the branch."""
+    countries = load("countries.yml").get("countries", {}) if spec else {}
+    return tuple(Actor(name=name.format(country=country["name"]), type=COLLECTIVE_TYPE, kind=branch, country=code,
+                       aliases=(), case_sensitive=frozenset(), generic_aliases=tuple(spec["generic"][branch]),
+                       generic_countries=frozenset())
+                 for branch, name in spec.get("names", {}).items() for code, country in countries.items())
+
+
+@lru_cache(maxsize=1)
+def collective_actors() -> dict[tuple[str, str], str]:
+    """(kind, country code) -> the name of that country's collective of that kind."""
+    spec = read_yaml(DATA / "actors.yml").get("collectives") or {}
+    return {(actor.kind, actor.country): actor.name for actor in collectives(spec)}
 
 
 @dataclass(frozen=True)

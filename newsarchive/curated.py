@@ -108,12 +108,15 @@ class CuratedMatcher:
         return doc
 
 
+NUMBER_TYPES = ("CARDINAL", "QUANTITY", "PERCENT")
+
+
 def _named_by_modifier(doc: Doc, start: int, end: int) -> bool:
     """Whether the word before a generic phrase says whose forces they are: a name, a noun or a possessive."""
     if start == 0:
         return False
     before = doc[start - 1]
-    if before.tag_ == "POS" or before.ent_type_:
-        return True
+    if before.tag_ == "POS" or before.ent_type_ and before.ent_type_ not in NUMBER_TYPES:
+        return True  # "ISIS troops", "Kiir's soldiers"; not "20 soldiers", "35 civilians"
     return start <= before.head.i < end and before.dep_ in ("compound", "poss", "nmod", "amod") and (
         before.pos_ in ("PROPN", "NOUN") or before.text[:1].isupper())

@@ -53,7 +53,7 @@ def lexicon() -> Lexicon:
              "anaphoric_place_nouns", "armed_kinds", "press_kinds", "fire_nouns", "anaphoric_determiners",
              # realis.py
              "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
-             "hypothetical_modifiers", "hypothetical_nouns", "intending_verbs", "habitual_adverbs", "habitual_modifiers",
+             "hypothetical_modifiers", "hypothetical_nouns", "intending_verbs", "habitual_adverbs", "habitual_modifiers", "accusing_verbs",
              "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-from .actors import actors_by_name, generic_alias_table
+from .actors import COLLECTIVE_TYPE, actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .outlets import load_registry
 from .person_names import PersonNames
@@ -165,6 +165,7 @@ class ArticleLinker:
         if dateline:
             self._link_dateline(links, dateline, context)
         sentence_countries = self._sentence_countries(resolved)
+        resolved = self._collectives_where_they_act(resolved, sentence_countries, main_country)
         for span_info, (key, info) in ((span, r) for span, r in resolved if r):
             start, end, text = span_info[:3]
             if info.type == "ORG":
@@ -285,6 +286,18 @@ class ArticleLinker:
                 or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
             return None
         return span.start_char, span.end_char, text, ent.label_, span, ""
+
+    def _collectives_where_they_act(self, resolved, sentence_countries: dict[int, str], main_country: str | None):
+        """"protesters", "civilians": ACLED's collective of the country their sentence's places are in
+        ("during a protest in Tehran" in a story about Yemen: Protesters (Iran)), else of the story's."""
+        out = []
+        for span_info, found in resolved:
+            pattern_id = span_info[5]
+            if pattern_id.startswith("generic:") and all(
+                    actor.type == COLLECTIVE_TYPE for actor in generic_alias_table().get(pattern_id[8:], ())):
+                found = self._curated(pattern_id, sentence_countries.get(span_info[0]) or main_country)
+            out.append((span_info, found))
+        return out
 
     @staticmethod
     def _sentence_countries(resolved) -> dict[int, str]:

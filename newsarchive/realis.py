@@ -146,6 +146,10 @@ class RealisReader:
             modifiers = [c.lemma_.lower() for c in trigger.children if c.dep_ in ("amod", "compound", "nmod")]
             if trigger.tag_ in ("NNS", "NNPS") and any(m in words["earlier_modifiers"] for m in modifiers):
                 return True  # "previous attacks", "earlier bombings"
+        # (the parser may hang "of" on the accuser: "accused by human rights groups of ...")
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "of" and any(
+                a.lemma_.lower() in words["accusing_verbs"] for a in list(verb.head.ancestors)[:3]):
+            return True  # "It is accused by human rights groups of indiscriminately killing civilians": a conduct
         # "al-Shabab continues to launch attacks": an activity that goes on, told in the present
         head = verb.head if verb.dep_ == "xcomp" else None
         return head is not None and head.lemma_.lower() in words["continuing_heads"] and head.tag_ in ("VBZ", "VBP")

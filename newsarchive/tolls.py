@@ -97,6 +97,9 @@ class Tolls:
         sides = totals if len(totals) > 1 else parts.get(totals[0][0].i, [])
         event.fatalities = (event.fatalities or 0) + sum(value for _, value in totals)
         event.sides = [(self._side(noun, event), _noun_phrase(noun), value) for noun, value in sides]
+        if event.actor2 is None:  # "killing 35 civilians": ACLED's Civilians (Yemen) are the side attacked
+            event.actor2 = next((key for noun, _ in totals for key in [self.token_entity.get(noun.i)]
+                                 if key and self.entities[key].get("kind") == "civilians"), None)
         named = list(dict.fromkeys(side for side, _, _ in event.sides if side))
         if not event.actor1 and not event.actor2 and len(named) == 2:
             event.actor1, event.actor2 = named  # the sides of the toll are the two sides of the fighting

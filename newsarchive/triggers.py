@@ -399,6 +399,8 @@ class Triggers:
     def _classified(self, entry, sub_type, actor1, actor2, location, trigger, article_id, date_scope=None,
                     target=None) -> Event:
         words = self.table.words
+        if actor1 and self.entities[actor1].get("kind") == "civilians":
+            actor1, actor2 = None, actor2 or actor1  # "three civilians killed ...": the attacked, never the attacker
         actor1_kind = self.entities[actor1].get("kind") if actor1 else None
         if sub_type in ("Non-state actor overtakes territory", "Government regains territory") and self._a_person(target):
             # "marines captured 'El Gafe', a leader of the Gulf cartel": a person taken, not territory;

@@ -34,6 +34,9 @@ NEAR_KM = 25
 AREA_KM = 500
 
 
+COLLECTIVE_KINDS = ("protesters", "rioters", "civilians")
+
+
 def is_area(entity: dict) -> bool:
     return entity.get("geo_note", "").startswith(("country", "governorate", "autonomous region"))
 
@@ -56,7 +59,9 @@ def evaluate(db: Path, gold_path: Path = GOLD) -> dict:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))["entities"]
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
-        rows = [dict(row) for row in connection.execute("select * from entities")]
+        # ACLED's collective actors ("Civilians (Syria)") are groups of people, not named entities
+        rows = [dict(row) for row in connection.execute(
+            "select * from entities where kind is null or kind not in (?, ?, ?)", COLLECTIVE_KINDS)]
     for row in rows:
         row["alias_set"] = {norm(a) for a in json.loads(row["aliases"])} | {norm(row["name"])}
     gold_by_alias = defaultdict(list)

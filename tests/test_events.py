@@ -784,3 +784,21 @@ def test_an_event_takes_the_date_its_clause_tells(tmp_path):
     assert dates("fired") == {"2017-01-25"}, found
     assert dates("attack") == {"2017-09"}, found
     assert dates("attacked") == {"2012"}, found
+
+
+def test_protesters_rioters_and_civilians_are_acleds_collectives_of_the_country_they_act_in(tmp_path):
+    """"protesters" in Tehran in a story about Yemen are Protesters (Iran); "killing 35 civilians" makes
+    Civilians (Yemen) the side attacked, never the attacker; a conduct someone is accused of is no event."""
+    db = built(tmp_path, "yemen.txt", (
+        "Yemen strikes\n"
+        "Published: 2015-04-02T10:00:00Z\n\n"
+        "SANAA, Yemen (AP) - Airstrikes hit a dairy factory in Hodeida, Yemen, killing 35 civilians on Thursday.\n\n"
+        "In Tehran, protesters burned photos of Saudi King Salman on Thursday outside the Saudi Embassy.\n\n"
+        "The coalition is accused by human rights groups of indiscriminately killing civilians in Yemen.\n"))
+    found = rows(db, EVENTS)
+    assert {row["actor2"] for row in found if "dairy" in row["evidence"]} == {"Civilians (Yemen)"}, found
+    assert {row["actor1"] for row in found if "burned" in row["evidence"]} == {"Protesters (Iran)"}, found
+    assert not [row for row in found if "accused" in row["evidence"]], found
+    assert "Civilians (Yemen)" not in {row["actor1"] for row in found}, found
+    kinds = {row["name"]: row["kind"] for row in rows(db, "select name, kind from entities where type = 'NORP'")}
+    assert kinds.get("Protesters (Iran)") == "protesters" and kinds.get("Civilians (Yemen)") == "civilians", kinds
