@@ -61,7 +61,7 @@ def lexicon() -> Lexicon:
              "tollless_types", "captive_nouns", "people_nouns", "force_nouns", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
              "blaming_verbs",
-             "one_off_types", "accident_words", "campaign_nouns",
+             "one_off_types", "accident_words", "ending_words", "campaign_nouns",
              "non_state_modifiers", "idiom_objects", "way_objects", "phrasal_idioms",
              "anaphoric_pronouns", "anaphoric_group_nouns")
     return Lexicon(

@@ -95,6 +95,8 @@ class Triggers:
                  if g.dep_ == "advcl"]
         near += [p for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after") for p in c.children
                  if p.dep_ == "pobj"]
+        # and the verbs joined to a clause ("when a tram jumped the rails ... and flipped on its side")
+        near += [c for t in near if t.pos_ == "VERB" for c in t.children if c.dep_ == "conj" and c.pos_ == "VERB"]
         if trigger.dep_ in ("advcl", "xcomp", "conj"):
             near.append(trigger.head)  # "crashed ..., killing all aboard"
         near += [c for t in near for c in t.children if c.dep_ in (*SUBJECTS, "compound")]
@@ -178,8 +180,10 @@ class Triggers:
                 if prep_object is None:
                     continue
             elif entry["object"] in ("territory", "target", "actor") and obj is None:
+                # (not a verb that with the preposition says something else: "had taken to the witness box")
                 prep_object = next((self._pobj(c) for c in verb.children
                                     if c.dep_ == "prep" and c.lower_ in ("on", "against", "into", "to", "towards", "toward")
+                                    and f"{lemma} {c.lower_}" not in self.table.words["phrasal_idioms"]
                                     and self._pobj(c) is not None), None)
                 if entry.get("weak") and prep_object is None:
                     continue
@@ -269,6 +273,8 @@ class Triggers:
             return None  # "nine months of air strikes": a campaign, not one event
         if self._points_back(noun):
             return None  # "The attacks follow ...": points back to events told before
+        if entry["sub_event_type"] == "Agreement" and self._ended(noun):
+            return None  # "after a Feb. 27 ceasefire collapsed", "the collapse of the truce": its end, no agreement
         words = self.table.words
         actor1 = actor2 = location = None
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -359,6 +365,14 @@ class Triggers:
                         return found, True
         return entry["sub_event_type"], False
 
+
+    def _ended(self, noun) -> bool:
+        """An agreement told as ending: the subject of "collapsed", "broke down", or "the collapse of" it."""
+        ending = self.table.words["ending_words"]
+        head = noun.head
+        if noun.dep_ in SUBJECTS:
+            return head.lemma_.lower() in ending
+        return noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in ending
 
     @staticmethod
     def _points_back(noun) -> bool:

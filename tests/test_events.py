@@ -802,3 +802,16 @@ def test_protesters_rioters_and_civilians_are_acleds_collectives_of_the_country_
     assert "Civilians (Yemen)" not in {row["actor1"] for row in found}, found
     kinds = {row["name"]: row["kind"] for row in rows(db, "select name, kind from entities where type = 'NORP'")}
     assert kinds.get("Protesters (Iran)") == "protesters" and kinds.get("Civilians (Yemen)") == "civilians", kinds
+
+
+def test_an_agreements_end_a_take_without_anything_taken_and_a_tram_accident_are_no_events(tmp_path):
+    db = built(tmp_path, "none.txt", (
+        "Blasts and a crash\n"
+        "Published: 2016-11-10T10:00:00Z\n\n"
+        "The Kremlin said the blasts underscored the need for peace talks after a Feb. 27 ceasefire collapsed in "
+        "April.\n\n"
+        "Mr Anderson, who quit the company in 2001, had previously taken to the witness box during the trial.\n\n"
+        "At least seven people were killed Wednesday when a tram jumped the rails on a sharp curve in south London "
+        "and flipped on its side, investigators said.\n"))
+    found = rows(db, EVENTS)
+    assert not [row for row in found if row["trigger"] in ("ceasefire", "taken", "killed")], found
