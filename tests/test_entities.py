@@ -126,6 +126,18 @@ def test_gazetteer_index_is_built_once_and_reused():
     assert index.stat().st_mtime_ns == built
 
 
+def test_every_countrys_first_level_divisions_are_in_the_gazetteer():
+    """data/world_regions.yml: the divisions of the countries regions.yml does not curate, by their
+    bare name only where no town, country or other division has it."""
+    gazetteer = Gazetteer()
+    for name, country in (("Hokkaido", "JP"), ("Heilongjiang", "CN"), ("Bavaria", "DE"), ("Santa Fe Province", "AR")):
+        place = gazetteer.resolve(name, set())
+        assert place is not None and (place.kind, place.country_code) == ("region", country), (name, place)
+    assert gazetteer.resolve("Santa Fe", {"US"}).kind == "city"  # the town, not Argentina's province
+    assert gazetteer.resolve("Punjab", {"PK"}).country_code == "PK"
+    assert gazetteer.resolve("Gulf", set()) is None  # "the Gulf" is no Papua New Guinea province
+
+
 def test_places_view_feeds_the_map(datasette, built_archive):
     response = asyncio.run(datasette.client.get("/archive/places.json?_shape=array&_size=max"))
     places = {row["id"]: row for row in response.json()}
