@@ -44,6 +44,10 @@ POSSESSIVE_RUN = re.compile(r"[A-Z][a-z]{3,}s")  # "Syrias", "Aleppos": a name a
 QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
 BASED = re.compile(r"([A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*)?)\s*-\s*based\s+(\S.*)$")  # "London-based X", "US-based X"
 BASED_AFTER = re.compile(r"\s*-\s*based\b")
+# Acronyms (capitals, digits, "*" or "&", or two capitals or more among lower case: "IoTX") and
+# one- or two-letter abbreviations ("Dr", "Sr"): a place the gazetteer does not know is none of these.
+ACRONYM = re.compile(r"[A-Z0-9*&+]{2,6}|(?=(?:.*[A-Z]){2})(?![A-Z][a-z]+$)[A-Za-z0-9*&+]{2,6}")
+ABBREVIATION = re.compile(r"[A-Z][a-z]?\.?")
 LOCAL_DIVISIONS = {"district", "county", "subdistrict", "municipality"}
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
@@ -419,6 +423,11 @@ class ArticleLinker:
                 place = None  # "the Syria border": a named place of its own, not the country
             if place:
                 return self._place_entity(place, place_type or "GPE")
+            if not place_type and ABBREVIATION.fullmatch(text):
+                return None  # "Dr", "Sr": a title the model took for a place
+            if not place_type and ACRONYM.fullmatch(text):
+                # "OT", "AI", "IoTX", "T*SOL": an acronym the gazetteer does not know is no place
+                return f"org:{person_key(text)}", EntityInfo("ORG")
             kind = place_type or label
             return f"{kind.lower()}:{person_key(text)}", EntityInfo(kind)
         if label in ("PERSON", "ORG", "NORP"):
@@ -565,8 +574,8 @@ class ArticleLinker:
             said = span_info[3] in ("PERSON", "ORG") and result and result[1].place is not None \
                 and result[1].place.kind == "city"
             # a "place" no gazetteer knows that is a name of a person in the article ("Yulia",
-            # "Buhari" tagged GPE) is that person
-            unplaced = result and result[1].type in ("GPE", "LOC") and result[1].place is None
+            # "Buhari" tagged GPE, "Pruitt" tagged FAC) is that person
+            unplaced = result and result[1].type in ("GPE", "LOC", "FAC") and result[1].place is None
             if result and (said or unplaced or (result[1].type in ("PERSON", "ORG") and not result[1].curated_name)):
                 key = person_key(span_info[2]) if (said or unplaced) else result[0].split(":", 1)[1]
                 if len(key.split()) == 1 and key in full_names:

@@ -352,3 +352,24 @@ def test_person_names_the_model_cut_short_or_ran_on_are_mended(tmp_path):
             "select m.text from mentions m join entities e on e.id = m.entity_id where e.type = 'PERSON'")}
     assert {"Yoon Suk Yeol", "Luis Guillermo Solis Rivera", "Adrian Hanstock", "Bashar al-Assad"} <= people, people
     assert "Neil Ford QC" not in people and not any(name.endswith("Eleven") for name in people), people
+
+
+def test_an_acronym_or_a_surname_the_gazetteer_does_not_know_is_no_place(tmp_path):
+    """"OT", "IoTX", "Dr": an acronym or an abbreviation the model tags GPE and no gazetteer knows is
+    no place; "Pruitt" tagged a facility in an article about Scott Pruitt is him."""
+    db = one_article(tmp_path, "acronyms.txt", (
+        "Cyber week opens in Dubai\n"
+        "Published: 2018-04-08T10:00:00Z\n\n"
+        "The Bulldogs outlasted Louisville in OT to earn a berth in the final. Meanwhile, IoTX will stage a "
+        "three-day smart cities conference in Dubai.\n\n"
+        "Environmental Protection Agency head Scott Pruitt met the president on Tuesday. The president was "
+        "initially supportive of Pruitt, officials said.\n"))
+    with sqlite3.connect(db) as connection:
+        kinds = {}
+        for text, kind in connection.execute(
+                "select m.text, e.type from mentions m join entities e on e.id = m.entity_id"):
+            kinds.setdefault(text, set()).add(kind)
+    places = {"GPE", "LOC", "FAC"}
+    assert not kinds.get("OT", set()) & places and not kinds.get("IoTX", set()) & places, kinds
+    assert not kinds.get("Pruitt", set()) & places, kinds
+    assert kinds["Dubai"] == {"GPE"}, kinds
