@@ -22,6 +22,15 @@ def entity(db, name: str) -> dict:
     return found[0]
 
 
+def mention_types(db) -> dict[str, set[str]]:
+    """Each mention's text -> the types of the entities it names."""
+    types: dict[str, set[str]] = {}
+    with sqlite3.connect(db) as connection:
+        for text, kind in connection.execute("select m.text, e.type from mentions m join entities e on e.id = m.entity_id"):
+            types.setdefault(text, set()).add(kind)
+    return types
+
+
 def one_article(tmp_path, name: str, text: str):
     """An archive built from one article written for the test."""
     from newsarchive.build import build
@@ -268,11 +277,7 @@ def test_a_name_that_speaks_or_has_an_age_or_kin_before_it_is_no_town(tmp_path):
         "The procedure was followed by the investigating officer in Noma's case, a police spokesperson said.\n\n"
         "Wavepiston said its wave energy system works. Tehran denies it has armed the rebels.\n\n"
         "Barry Smith, 80, and Beryl, 81, met as teenagers. He is survived by his brother Alex and girlfriend Olivia.\n"))
-    with sqlite3.connect(db) as connection:
-        types = {}
-        for text, kind in connection.execute(
-                "select m.text, e.type from mentions m join entities e on e.id = m.entity_id"):
-            types.setdefault(text, set()).add(kind)
+    types = mention_types(db)
     assert not types["Noma"] & {"GPE", "LOC", "FAC"} and not types["Wavepiston"] & {"GPE", "LOC", "FAC"}, types
     assert types["Tehran"] == {"GPE"}
     assert types["Beryl"] == types["Olivia"] == {"PERSON"}
@@ -364,11 +369,7 @@ def test_an_acronym_or_a_surname_the_gazetteer_does_not_know_is_no_place(tmp_pat
         "three-day smart cities conference in Dubai.\n\n"
         "Environmental Protection Agency head Scott Pruitt met the president on Tuesday. The president was "
         "initially supportive of Pruitt, officials said.\n"))
-    with sqlite3.connect(db) as connection:
-        kinds = {}
-        for text, kind in connection.execute(
-                "select m.text, e.type from mentions m join entities e on e.id = m.entity_id"):
-            kinds.setdefault(text, set()).add(kind)
+    kinds = mention_types(db)
     places = {"GPE", "LOC", "FAC"}
     assert not kinds.get("OT", set()) & places and not kinds.get("IoTX", set()) & places, kinds
     assert not kinds.get("Pruitt", set()) & places, kinds
