@@ -29,6 +29,7 @@ KINDS = (SPECIFIC, "aggregate", "habitual", "negated", "hypothetical", "historic
 # Clauses of their own under the clause verb: their words do not describe the trigger.
 OWN_CLAUSES = frozenset({"ccomp", "conj", "parataxis", "relcl", "advcl", "acl", "csubj"})
 YEAR = re.compile(r"(19|20)\d\d")
+NUMBERED_DAY = re.compile(r"\d{1,2}/\d{1,2}")  # "since 9/11"
 
 
 def clause_verb(trigger):
@@ -165,8 +166,8 @@ class RealisReader:
             if token.lower_ == "since" and token.dep_ in ("prep", "mark"):
                 scope = token.head if token.dep_ == "mark" else token
                 if any(t.ent_type_ == "DATE" or YEAR.fullmatch(t.text) or t.lemma_.lower() in words["cumulative_since_nouns"]
-                       for t in scope.subtree):
-                    return True  # "since mid-2012", "since the conflict began"
+                       or NUMBERED_DAY.fullmatch(t.text) for t in scope.subtree):
+                    return True  # "since mid-2012", "since the conflict began", "since 9/11"
             if token.lower_ in ("for", "throughout") and token.dep_ == "prep" and any(
                     t.lemma_.lower() in words["duration_nouns"] for t in token.subtree):
                 return True  # "for decades", "for more than one month" (not "for three days": one event)

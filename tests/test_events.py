@@ -815,3 +815,18 @@ def test_an_agreements_end_a_take_without_anything_taken_and_a_tram_accident_are
         "and flipped on its side, investigators said.\n"))
     found = rows(db, EVENTS)
     assert not [row for row in found if row["trigger"] in ("ceasefire", "taken", "killed")], found
+
+
+def test_who_was_killed_is_no_killer_and_the_teller_is_no_perpetrator(tmp_path):
+    """"The Shabab fighters killed in the strikes": a participle after a noun tells what was done to it, so
+    the fighters are no actor1; "..., the Pentagon said, killing about 150": the killing is the
+    reported strike's, not the teller's."""
+    db = built(tmp_path, "strike.txt", (
+        "US strikes Shabab camp\n"
+        "Published: 2016-03-07T10:00:00Z\n\n"
+        "American warplanes on Saturday struck a training camp in Somalia belonging to the Islamist militant group "
+        "the Shabab, the Pentagon said, killing about 150 fighters.\n\n"
+        "The Shabab fighters killed in the strikes were nearing the end of their training, officials said.\n"))
+    found = rows(db, EVENTS)
+    assert {row["actor1"] for row in found if "Pentagon said" in row["evidence"]} == {"United States Armed Forces"}, found
+    assert "al-Shabaab" not in {row["actor1"] for row in found if "training, officials" in row["evidence"]}, found
