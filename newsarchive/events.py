@@ -101,6 +101,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
             found = self._merge_nested([e for e in found if e.realis == SPECIFIC])
             self._fatalities(sent, words.within(words.numbers, sent), found)
             found = self._toll_to_antecedent(sent, found, events, number)
+            self._no_deaths(body[sent.start_char:sent.end_char], found, events, number)
             speaker = next((s for s, *_ in said if s), None)
             for event in found:
                 if event.said_little():

@@ -54,7 +54,7 @@ def lexicon() -> Lexicon:
              # realis.py
              "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
              "hypothetical_modifiers", "hypothetical_nouns", "intending_verbs", "habitual_adverbs", "habitual_modifiers", "accusing_verbs",
-             "earlier_modifiers", "continuing_heads", "aggregate_patterns", "duration_nouns", "series_nouns",
+             "earlier_modifiers", "continuing_heads", "aggregate_patterns", "zero_toll_patterns", "duration_nouns", "series_nouns",
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "identifying_verbs", "state_weapons",

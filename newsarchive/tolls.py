@@ -275,6 +275,19 @@ class Tolls:
         return any(event.trigger.i == t.i for t in pointing)
 
 
+    def _no_deaths(self, text: str, found: list[Event], earlier: list[Event], number: int) -> None:
+        """"No other deaths were reported": the sentence's events, else the one told within a few
+        sentences before, had a toll of 0 (zero_toll_patterns); a toll already read stays."""
+        lowered = text.lower()
+        if not any(re.search(pattern, lowered) for pattern in self.table.words["zero_toll_patterns"]):
+            return
+        told = [e for e in found if e.fatalities is None]
+        if not found:
+            told = [e for e in earlier[-1:] if e.fatalities is None
+                    and e.sentence_number >= number - self.table.anaphora_sentences]
+        for event in told:
+            event.fatalities = 0
+
     def _same_event_tolls(self, events: list[Event]) -> None:
         """The mentions of one bombing, strike or massacre in an article (same_occurrence) carry its
         toll, the highest the article gives, and its perpetrator where one mention names it and no

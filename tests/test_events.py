@@ -830,3 +830,14 @@ def test_who_was_killed_is_no_killer_and_the_teller_is_no_perpetrator(tmp_path):
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if "Pentagon said" in row["evidence"]} == {"United States Armed Forces"}, found
     assert "al-Shabaab" not in {row["actor1"] for row in found if "training, officials" in row["evidence"]}, found
+
+
+def test_a_report_that_says_no_one_else_died_gives_a_toll_of_zero(tmp_path):
+    db = built(tmp_path, "jiddah.txt", (
+        "Suicide bomber strikes near US consulate\n"
+        "Published: 2016-07-04T10:00:00Z\n\n"
+        "JIDDAH, Saudi Arabia (AP) - A suicide bomber carried out an attack early Monday near a U.S. diplomatic "
+        "site in the Red Sea city of Jiddah, according to state-linked Saudi news sites.\n\n"
+        "Okaz news website said the bomber died in the attack, and that no other deaths were immediately reported.\n"))
+    tolls = {row["fatalities"] for row in rows(db, "select fatalities from events")}
+    assert tolls == {0}, tolls
