@@ -48,7 +48,7 @@ def lexicon() -> Lexicon:
     nouns: dict[str, list[dict]] = defaultdict(list)
     for entry in data["nouns"]:
         nouns[entry["lemma"].lower()].append(entry)
-    lists = ("fatal_words", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
+    lists = ("fatal_words", "life_taking_verbs", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
              "anaphoric_place_nouns", "armed_kinds", "press_kinds", "fire_nouns", "anaphoric_determiners",
              # realis.py

@@ -146,7 +146,10 @@ class Tolls:
         related = [head] + [c for c in head.children if c.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "advcl")]
         related += [c for n in (token, *token.conjuncts) for c in n.children if c.dep_ in ("amod", "acl")]
         lemmas = {t.lemma_.lower() for t in related} | {t.lower_ for t in related}
-        if token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
+        if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in ("life", "lives") \
+                and head.head.head.lemma_.lower() in words["life_taking_verbs"]:
+            lemmas.add("life")  # "an attack claimed the lives of some 80 people"
+        elif token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
             verb = head.head
             lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS}
             lemmas |= {g.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS for g in c.children}

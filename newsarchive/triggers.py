@@ -305,7 +305,7 @@ class Triggers:
         # "follow the capture last month of Palmyra"); a speech verb's date is the telling's.
         verb = light if light is not None else (
             noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ in ("VERB", "AUX")
-            and noun.head.lemma_.lower() not in self.table.speech_verbs else None)
+            and (noun.head.lemma_.lower() not in self.table.speech_verbs or self._claims_lives(noun.head)) else None)
         if verb is None and noun.dep_ == "pobj" and noun.head.lower_ in ("in", "during") \
                 and noun.head.head.lemma_.lower() in words["fatal_words"] | words["injury_words"]:
             verb = noun.head.head  # "killed at least 16 people Tuesday in a suicide attack": the killing's day
@@ -382,6 +382,12 @@ class Triggers:
                         return found, True
         return entry["sub_event_type"], False
 
+
+    @staticmethod
+    def _claims_lives(verb) -> bool:
+        """"An attack claimed the lives of 80 people": a killing, not a claim (its date is the attack's)."""
+        return verb.lemma_.lower() == "claim" and any(c.dep_ == "dobj" and c.lemma_.lower() in ("life", "lives")
+                                                       for c in verb.children)
 
     def _ended(self, noun) -> bool:
         """An agreement told as ending: the subject of "collapsed", "broke down", or "the collapse of" it."""

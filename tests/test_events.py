@@ -841,3 +841,14 @@ def test_a_report_that_says_no_one_else_died_gives_a_toll_of_zero(tmp_path):
         "Okaz news website said the bomber died in the attack, and that no other deaths were immediately reported.\n"))
     tolls = {row["fatalities"] for row in rows(db, "select fatalities from events")}
     assert tolls == {0}, tolls
+
+
+def test_an_attack_that_claimed_lives_has_its_toll_and_its_day(tmp_path):
+    """"claimed the lives of some 80 people" is a killing (its toll and its "On Tuesday"), not a claim."""
+    db = built(tmp_path, "idlib.txt", (
+        "Chemical attack\n"
+        "Published: 2017-04-07T10:00:00Z\n\n"
+        "On Tuesday an alleged chemical weapon attack in the Syrian province of Idlib claimed the lives of some 80 "
+        "people and inflicted harm on an additional 200 civilians.\n"))
+    found = rows(db, "select sub_event_type, event_date, fatalities from events")
+    assert ("Chemical weapon", "2017-04-04", 80) in {tuple(row.values()) for row in found}, found
