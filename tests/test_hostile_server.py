@@ -239,7 +239,7 @@ def test_a_canned_query_keeps_the_normal_time_limit(ds):
 
 
 def test_sql_in_a_table_page_gets_the_shorter_time_limit(ds):
-    where = "(select count(*) from sentences as a, sentences as b, sentences as c, sentences as d) > 0"
+    where = "(select count(*) from sentences as a, sentences as b, sentences as c, sentences as d, sentences as e) > 0"
     response, seconds = get(ds, "/archive/sentences.json?_where=" + quote(where))
     assert response.status_code == 400 and seconds < PUBLIC_LIMIT_S + 1.5, (response.status_code, seconds)
 
