@@ -231,8 +231,9 @@ class Roles:
 
     def _claimed(self, doc, events: list[Event]) -> None:
         """"Islamic State claimed responsibility for the attack": the claimant is the perpetrator of
-        the attack it claims (the events at the claimed attack's place that name no actor1), unless
-        the claim is denied, hedged or disputed ("the FBI has disputed the claim")."""
+        the attack it claims (the events at the claimed attack's place that name no actor1 and no other
+        weapon than the claimed attack's), unless the claim is denied, hedged or disputed ("the FBI has
+        disputed the claim")."""
         words = self.table.words
         verbs = [t for t in doc if t.pos_ == "VERB"]
         claims = [t for t in verbs if t.lemma_.lower() == "claim"]
@@ -252,7 +253,9 @@ class Roles:
                 claimant = self._actor(subject, own_only=True) if subject is not None else None
                 claimed = next((c for c in children if c.dep_ == "dobj"), None)
                 if claimed is not None and claimed.lemma_.lower() in words["claim_objects"]:
-                    claimed = next((self._pobj(c) for c in children if c.dep_ == "prep" and c.lower_ == "for"), None)
+                    # "claimed responsibility for the bombings": "for" on the verb or on "responsibility"
+                    claimed = next((self._pobj(c) for c in [*children, *claimed.children]
+                                    if c.dep_ == "prep" and c.lower_ == "for"), None)
             if claimant is None or any(c.dep_ == "det" and c.lower_ == "no" for c in claimant_tokens(verb)):
                 continue
             if self.entities[claimant].get("kind") in words["state_kinds"]:
@@ -260,7 +263,11 @@ class Roles:
             place = self._place_in(claimed)
             lead = next((e for e in events if e.location is not None), None)
             place = place or (lead.location if lead else None)
+            # "claimed the bombings": bombings, not the shelling of a road nearby (weapon_families)
+            entry = self._noun_entry(claimed)[0] if claimed is not None else None
+            family = self.table.weapon_family.get(entry["sub_event_type"]) if entry else None
             for event in events:
                 if event.actor1 is None and event.location == place and event.actor2 != claimant and \
-                        event.event_type in words["claimable_types"]:
+                        event.event_type in words["claimable_types"] and \
+                        (family is None or self.table.weapon_family.get(event.sub_event_type) in (None, family)):
                     event.actor1 = claimant
