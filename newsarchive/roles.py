@@ -266,6 +266,9 @@ class Roles:
             # "claimed the bombings": bombings, not the shelling of a road nearby (weapon_families)
             entry = self._noun_entry(claimed)[0] if claimed is not None else None
             family = self.table.weapon_family.get(entry["sub_event_type"]) if entry else None
+            if family is None:  # "claimed the attacks": the kind of attack the article tells first at that place
+                family = next((f for f in (self.table.weapon_family.get(e.sub_event_type) for e in events
+                                           if e.location == place) if f), None)
             for event in events:
                 if event.actor1 is None and event.location == place and event.actor2 != claimant and \
                         event.event_type in words["claimable_types"] and \

@@ -854,12 +854,14 @@ def test_an_attack_that_claimed_lives_has_its_toll_and_its_day(tmp_path):
     assert ("Chemical weapon", "2017-04-04", 80) in {tuple(row.values()) for row in found}, found
 
 
-def test_a_claim_of_bombings_is_no_claim_of_the_days_shelling(tmp_path):
+def test_a_claim_of_the_attacks_is_no_claim_of_the_days_shelling(tmp_path):
+    """"claimed responsibility for the attacks": the attacks the article tells first at that place
+    (suicide bombings), not a road's shelling there."""
     db = built(tmp_path, "jableh.txt", (
         "Bombs kill scores in Jableh\n"
         "Published: 2016-05-23T18:00:00Z\n\n"
         "JABLEH, Syria (Reuters) - Suicide bombers killed 100 people in Jableh on Monday, a monitor said.\n\n"
-        "Islamic State claimed responsibility for the bombings.\n\n"
+        "Islamic State claimed responsibility for the attacks.\n\n"
         "A rebel official said the road near Jableh was bombarded again on Monday.\n"))
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if "bombarded" in row["evidence"]} == {None}, found
