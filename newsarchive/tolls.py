@@ -185,6 +185,13 @@ class Tolls:
     def _breakdown_of(self, noun, totals):
         """The total this counted noun is a part of ("among them 71 ..."), or None."""
         words = self.table.words
+        number = next((c for c in noun.children if c.dep_ == "nummod"), noun)
+        doc = noun.doc
+        if number.i >= 2 and doc[number.i - 1].lower_ in ("them", "whom") and \
+                doc[number.i - 2].lower_ in words["breakdown_words"]:
+            # "Fifteen civilians among them 11 children" (the commas lost, the parser makes two subjects)
+            earlier = [t for t in totals if t != noun and t.i < number.i - 2]
+            return earlier[-1] if earlier else None
         token = noun
         for _ in range(4):
             if token.dep_ == "conj":

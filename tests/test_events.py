@@ -866,3 +866,14 @@ def test_a_claim_of_the_attacks_is_no_claim_of_the_days_shelling(tmp_path):
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if "bombarded" in row["evidence"]} == {None}, found
     assert "Islamic State" in {row["actor1"] for row in found if "Suicide bombers" in row["evidence"]}, found
+
+
+def test_a_part_after_among_them_is_not_added_when_the_commas_are_lost(tmp_path):
+    """"Fifteen civilians among them 11 children were killed": 15, not 26, also where a scraper lost the
+    commas and the parser reads two subjects."""
+    db = built(tmp_path, "aleppo.txt", (
+        "Barrel bombs\n"
+        "Published: 2016-08-25T10:00:00Z\n\n"
+        "Fifteen civilians among them 11 children were killed in a barrel bomb attack on the Bab al-Nayrab "
+        "neighbourhood of Aleppo on Thursday.\n"))
+    assert {row["fatalities"] for row in rows(db, "select fatalities from events")} == {15}
