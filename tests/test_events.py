@@ -877,3 +877,19 @@ def test_a_part_after_among_them_is_not_added_when_the_commas_are_lost(tmp_path)
         "Fifteen civilians among them 11 children were killed in a barrel bomb attack on the Bab al-Nayrab "
         "neighbourhood of Aleppo on Thursday.\n"))
     assert {row["fatalities"] for row in rows(db, "select fatalities from events")} == {15}
+
+
+def test_a_bomb_that_names_no_kind_does_not_outvote_the_suicide_bombers(tmp_path):
+    """"Bombs killed nearly 150 ... attacks by five suicide bombers and two car bombs ... one of the
+    blasts": the blasts are of the kind the article names most, suicide bombings, however often it
+    says "bombs" or "blasts"."""
+    db = built(tmp_path, "jableh.txt", (
+        "Bombs kill scores in Jableh\n"
+        "Published: 2016-05-23T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Bombs killed nearly 150 people in Jableh, Syria, on Monday, a monitor said. Bombs "
+        "also damaged the bus station in Jableh on Monday.\n\n"
+        "The monitor said the people were killed in attacks by at least five suicide bombers and two car bombs in "
+        "Jableh on Monday.\n\n"
+        "One of the blasts in Jableh hit a hospital emergency department, the monitor said.\n"))
+    kinds = {row["sub_event_type"] for row in rows(db, EVENTS) if row["trigger"] == "blasts"}
+    assert kinds == {"Suicide bomb"}, rows(db, EVENTS)
