@@ -548,6 +548,8 @@ class Triggers:
                 continue
             if event.event_type in ("Riots", "Protests"):
                 continue  # "attacked by government supporters": a mob's attack, whatever else happened that day
+            if event.specific and event.sub_event_type == "Remote explosive/landmine/IED":
+                continue  # "a car bomb", "a roadside bomb": its own kind, whatever else happened that day
             here = [e for e in specific if e is not event and e.location == event.location]
             # an undated mention ("the attack") at a place where the article told such violence on one day only
             # ("the attack", "the blasts", "killed": not "a violent attack", which tells of a new one)
