@@ -357,12 +357,18 @@ class Triggers:
         weapons = self.table.words["specific_remote_violence"]
         for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against", "at"))):
             hints = next((v[key] for v in verbs if v.get(key)), None)
+            if not hints and key == "subject_lemma_hint":
+                # a noun with no verb of its own ("blasts"): who caused it, as for "kill"
+                hints = next((v[key] for v in self.table.verbs.get("kill", ()) if v.get(key)), None)
             if not hints:
                 continue
             preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in prep_words]
             if key == "subject_lemma_hint" and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
                 # "killed in attacks by five suicide bombers": the parser hangs the by-phrase on the verb
                 preps += [c for c in noun.head.head.children if c.dep_ == "agent" and c.i > noun.i]
+            if key == "subject_lemma_hint":
+                # "a series of blasts caused by suicide bombers", "an attack carried out by a suicide bomber"
+                preps += [g for c in noun.children if c.dep_ == "acl" for g in c.children if g.dep_ == "agent"]
             if key == "object_lemma_hint":
                 # "the Westgate shopping mall attack": the target as the noun's own modifier
                 found = next((hints[c.lemma_.lower()] for c in noun.children if c.dep_ in ("compound", "nmod")

@@ -895,3 +895,13 @@ def test_a_bomb_that_names_no_kind_does_not_outvote_the_suicide_bombers(tmp_path
     assert {row["sub_event_type"] for row in found if row["trigger"] in ("blasts", "Bombs")} == {"Suicide bomb"}, found
     # "two car bombs": a kind of its own
     assert {row["sub_event_type"] for row in found if row["trigger"] == "bombs"} <= {"Remote explosive/landmine/IED"}, found
+
+
+def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
+    db = built(tmp_path, "qaa.txt", (
+        "Blasts in Lebanon\n"
+        "Published: 2016-06-27T10:00:00Z\n\n"
+        "BEIRUT (AP) - Lebanon's state-run news agency says a series of blasts caused by suicide bombers in the "
+        "village of Qaa in eastern Lebanon have killed five people.\n"))
+    kinds = {row["sub_event_type"] for row in rows(db, EVENTS) if row["trigger"] == "blasts"}
+    assert kinds == {"Suicide bomb"}, rows(db, EVENTS)
