@@ -905,3 +905,17 @@ def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
         "village of Qaa in eastern Lebanon have killed five people.\n"))
     kinds = {row["sub_event_type"] for row in rows(db, EVENTS) if row["trigger"] == "blasts"}
     assert kinds == {"Suicide bomb"}, rows(db, EVENTS)
+
+
+def test_a_campaign_of_tens_of_thousands_and_a_sometimes_targeting_bombardment_are_no_events(tmp_path):
+    db = built(tmp_path, "campaigns.txt", (
+        "Darfur and Gaza\n"
+        "Published: 2017-01-13T10:00:00Z\n\n"
+        "After rebels in Darfur staged an uprising, Sudanese security services and their militia allies "
+        "slaughtered tens of thousands of civilians.\n\n"
+        "Israel's intensive bombardment of Gaza, sometimes targeting hospitals and surrounding areas, has "
+        "prompted dire conditions.\n"))
+    found = rows(db, EVENTS)
+    assert not [row for row in found if row["trigger"] in ("slaughtered", "bombardment")], found
+    told = {row["trigger"]: row["realis"] for row in rows(db, "select trigger, realis from event_statements")}
+    assert told.get("slaughtered") == "aggregate" and told.get("bombardment") == "habitual", told
