@@ -132,6 +132,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self._generic_to_specific(events)
         self._same_event_dates(events)
         self._same_event_tolls(events)
+        self._one_air_force(events)
         return events, attributions
 
     @staticmethod

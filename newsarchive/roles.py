@@ -206,6 +206,19 @@ class Roles:
         return bool(leader) and not names_a_group(leader.group(1))
 
 
+    def _one_air_force(self, events: list[Event]) -> None:
+        """Only a state flies the aircraft (or, seldom, a coalition of states): in a story that names one
+        actor, and only one, for its air strikes (in events or in what it tells of habits: "as Saudi Arabian
+        warplanes continue to bomb"), an air strike it leaves unattributed is that actor's."""
+        strike = "Air/drone strike"
+        actors = {e.actor1 for e in [*events, *self.statements] if e.sub_event_type == strike and e.actor1}
+        if len(actors) != 1:
+            return
+        actor = actors.pop()
+        for event in events:
+            if event.sub_event_type == strike and event.actor1 is None and event.actor2 != actor and not event.by_means:
+                event.actor1 = actor
+
     def _identified(self, doc, events: list[Event]) -> None:
         """"The gunman, identified as Stephen Paddock, ...", "Police identified the attacker as X", "X
         was identified as the shooter": when an article so names one person, that person is actor1 of

@@ -919,3 +919,16 @@ def test_a_campaign_of_tens_of_thousands_and_a_sometimes_targeting_bombardment_a
     assert not [row for row in found if row["trigger"] in ("slaughtered", "bombardment")], found
     told = {row["trigger"]: row["realis"] for row in rows(db, "select trigger, realis from event_statements")}
     assert told.get("slaughtered") == "aggregate" and told.get("bombardment") == "habitual", told
+
+
+def test_an_unattributed_air_strike_is_the_one_air_force_the_story_names(tmp_path):
+    """Only a state flies the aircraft: "hit by an air strike" in a story whose only air force is Saudi
+    Arabia's (told as a habit: "as Saudi Arabian warplanes continue to bomb") is Saudi Arabia's."""
+    db = built(tmp_path, "hodeida.txt", (
+        "Airstrikes in Yemen\n"
+        "Published: 2015-04-01T10:00:00Z\n\n"
+        "At least 35 workers have been killed at a dairy factory in Yemen as Saudi Arabian warplanes continue to "
+        "bomb rebel positions in the country.\n\n"
+        "Smoke rises from the dairy factory in Hodeida, Yemen, after it was hit by an air strike today.\n"))
+    found = rows(db, EVENTS)
+    assert {row["actor1"] for row in found if row["trigger"] == "strike"} == {"Military Forces of Saudi Arabia"}, found
