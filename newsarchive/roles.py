@@ -170,6 +170,8 @@ class Roles:
         for modifier in modifiers:
             key = self.token_entity.get(modifier.i)
             if key is not None and self.entities[key]["type"] == "GPE" and self.entities[key].get("geo_precision") == "country":
+                if token.lemma_.lower() in self.table.words["generic_violence"]:
+                    continue  # "a central Syria attack": where it was, not whose (a people's word says whose)
                 code = self.entities[key].get("country_code")
             else:
                 code = demonym_country(modifier.text)

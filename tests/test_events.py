@@ -932,3 +932,15 @@ def test_an_unattributed_air_strike_is_the_one_air_force_the_story_names(tmp_pat
         "Smoke rises from the dairy factory in Hodeida, Yemen, after it was hit by an air strike today.\n"))
     found = rows(db, EVENTS)
     assert {row["actor1"] for row in found if row["trigger"] == "strike"} == {"Military Forces of Saudi Arabia"}, found
+
+
+def test_a_country_named_before_an_attack_says_where_not_who(tmp_path):
+    """"ISIS kills more than 50 in central Syria attack": Syria is where; "U.S. airstrikes" say whose."""
+    db = built(tmp_path, "hama.txt", (
+        "Attack in Hama\n"
+        "Published: 2017-05-18T10:00:00Z\n\n"
+        "Thursday 18 May 2017 ISIS kills more than 50 in central Syria attack.\n\n"
+        "U.S. airstrikes hit the town of Raqqa, Syria, on Thursday, the monitor said.\n"))
+    found = rows(db, EVENTS)
+    assert not {row["actor1"] for row in found if row["trigger"] == "attack"} & {"Syria", "Syrian government forces"}, found
+    assert {row["actor1"] for row in found if row["trigger"] == "airstrikes"} <= {"United States Armed Forces", "United States"}, found
