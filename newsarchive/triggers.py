@@ -329,7 +329,9 @@ class Triggers:
                 for against in (c for c in pobj.subtree if c.dep_ == "prep" and c.lower_ == "against"):
                     actor2 = actor2 or self._actor(self._pobj(against))
             elif word in ("against", "with", "on", "by", "of") and self._actor(pobj, own_only=True):
-                if word in ("by", "of"):
+                if word == "of" and noun.lemma_.lower() in words["patient_of_nouns"]:
+                    actor2 = actor2 or self._actor(pobj, own_only=True)  # "the arrest of Hernandez Fuentes"
+                elif word in ("by", "of"):
                     actor1 = actor1 or self._actor(pobj, own_only=True)
                 else:
                     actor2 = actor2 or self._actor(pobj, own_only=True)

@@ -944,3 +944,15 @@ def test_a_country_named_before_an_attack_says_where_not_who(tmp_path):
     found = rows(db, EVENTS)
     assert not {row["actor1"] for row in found if row["trigger"] == "attack"} & {"Syria", "Syrian government forces"}, found
     assert {row["actor1"] for row in found if row["trigger"] == "airstrikes"} <= {"United States Armed Forces", "United States"}, found
+
+
+def test_the_arrest_of_someone_is_not_their_arrest_of_others(tmp_path):
+    db = built(tmp_path, "reynosa.txt", (
+        "Violence in Reynosa\n"
+        "Published: 2015-04-18T10:00:00Z\n\n"
+        "REYNOSA, Mexico (AP) - National Security Commission head Monte Alejandro Rubido says the Friday violence "
+        "in Reynosa followed the arrest of Jose Tiburcio Hernandez Fuentes on Friday.\n"))
+    found = rows(db, EVENTS)
+    arrests = [row for row in found if row["trigger"] == "arrest"]
+    assert arrests and all(row["actor1"] != "Jose Tiburcio Hernandez Fuentes" for row in arrests), found
+    assert {row["actor2"] for row in arrests} == {"Jose Tiburcio Hernandez Fuentes"}, found
