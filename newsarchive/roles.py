@@ -86,7 +86,7 @@ class Roles:
         attack" (the article's own reading of "rebels", "militants": side_actors); for state
         violence, "U.S. airstrikes", "Saudi-led air raids" (the country's forces) and "government air
         strikes", "regime shelling" (the story's state forces)."""
-        if noun is None or noun.lemma_.lower() not in self.table.nouns.keys() | self.table.words["fire_nouns"]:
+        if not self._fire_noun(noun):
             return None  # the means, not people ("attacked by government supporters")
         modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
         side = next((self.side_actors[c.lemma_.lower()] for c in modifiers if c.lemma_.lower() in self.side_actors
@@ -98,11 +98,18 @@ class Roles:
             forces = self.state_actor
         return forces
 
+    def _fire_noun(self, noun) -> bool:
+        """An event noun of the lexicon, or a word for fire (fire_nouns): a means, not people."""
+        if noun is None:
+            return False
+        lemma = noun.lemma_.lower()
+        return lemma in self.table.nouns or lemma in self.table.words["fire_nouns"]
+
     def _means_side(self, noun) -> bool:
         """Whether a word before the noun of fire says whose it was ("rebel fire", "militant attack")."""
-        return noun is not None and noun.lemma_.lower() in self.table.nouns.keys() | self.table.words["fire_nouns"] \
-            and any(c.dep_ in ("compound", "amod", "nmod") and c.lemma_.lower() in self.table.side_words["combatant"]
-                    for c in noun.children)
+        return self._fire_noun(noun) and any(c.dep_ in ("compound", "amod", "nmod")
+                                             and c.lemma_.lower() in self.table.side_words["combatant"]
+                                             for c in noun.children)
 
     def _side_actors(self, doc, mentions) -> dict[str, str]:
         """The word -> entity readings of the article's lower-case mentions of armed groups ("the
