@@ -309,6 +309,31 @@ def resolve_event_date(expression: str, published: str | None) -> EventDate | No
     return None
 
 
+def weekday_anchor(expressions: list[str], text: str) -> date | None:
+    """The day an undated article's weekdays count from: the one full date, year and all, its date
+    expressions state whose weekday the article also names ("a street of Reynosa on April 17, 2015"
+    in a caption, and "on Friday"). None when there is no such date or there are several."""
+    named = weekdays_mentioned(text)
+    fitting = set()
+    for expression in expressions:
+        resolved = resolve_event_date(expression, None)
+        if resolved is not None and resolved.precision == "day":
+            day_ = date.fromisoformat(resolved.iso)
+            if WEEKDAYS[day_.weekday()] in named:
+                fitting.add(day_)
+    return fitting.pop() if len(fitting) == 1 else None
+
+
+def nearest_weekday(expression: str, anchor: date) -> EventDate | None:
+    """"Friday", "on Saturday", counted from a day the text states rather than from publication:
+    the nearest such day, up to three days either side ("last Friday" is left alone)."""
+    match = WEEKDAY.search(expression)
+    if match is None or match.group(1):
+        return None
+    offset = (WEEKDAYS.index(match.group(2).capitalize()) - anchor.weekday()) % 7
+    return EventDate((anchor + timedelta(days=offset - 7 if offset > 3 else offset)).isoformat(), "day")
+
+
 def _numeric_day(text: str, anchor: date | None) -> EventDate | None:
     """"2015-02-05", "05.02.2015": a day written in numbers. Day and month may come either way
     round ("05.02.2015" is 5 February or 2 May): a reading that cannot be a date is dropped, and of

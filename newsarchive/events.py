@@ -22,7 +22,7 @@ from collections import Counter
 
 from .actors import load_actors
 from .attributions import Attributions
-from .dates import DAY_IN_NUMBERS, names_a_day, resolve_event_date
+from .dates import DAY_IN_NUMBERS, names_a_day, weekday_anchor
 from .ids import stable_id
 from .lexicon import WordIndex, is_trigger, lexicon
 from .realis import SPECIFIC, RealisReader
@@ -50,6 +50,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self.armed_actor: int | None = None
         self.focus: int | None = None
         self.published: str | None = None
+        self.weekday_anchor = None  # an undated article: the day its text states, for its weekdays
         # "pro-regime", "pro-government", or "pro-" and the surname of a person the article
         # names in full or of a curated person.
         names = [row["name"] for row in entities.values() if row["type"] == "PERSON"]
@@ -78,8 +79,11 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         # the document's dates, found once: each event word looks up those of its sentence
         self.date_entities = self._date_spans(doc, article.text)
         self.date_starts = [ent.start for ent in self.date_entities]
+        # an article the page leaves undated counts its weekdays from the day its text states
+        self.weekday_anchor = None if self.published else weekday_anchor(
+            [ent.text for ent in self.date_entities], article.text)
         day_dates = {t.i for ent in self.date_entities if names_a_day(ent.text) or (
-            (resolved := resolve_event_date(ent.text, self.published)) and resolved.precision == "day") for t in ent}
+            (resolved := self._event_date(ent.text)) and resolved.precision == "day") for t in ent}
         self.realis = RealisReader(self.table.words, self.table.nouns.keys() | self.table.verbs.keys(), day_dates)
         self.statements: list[Event] = []
         body = article.text  # Span.text walks its tokens: slicing the body is cheaper

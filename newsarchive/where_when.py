@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .dates import resolve_event_date
+from .dates import EventDate, nearest_weekday, resolve_event_date
 from .triggers import Event
 
 
@@ -16,6 +16,14 @@ PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
 class PlacesAndDates:
+    def _event_date(self, expression: str) -> EventDate | None:
+        """What a date expression says, against the article's date, or for an undated article
+        against the day its text states (weekday_anchor: its weekdays only)."""
+        resolved = resolve_event_date(expression, self.published)
+        if resolved is None and self.weekday_anchor is not None:
+            resolved = nearest_weekday(expression, self.weekday_anchor)
+        return resolved
+
     def _place_in(self, token) -> int | None:
         """The most specific place an argument names (a town over its country)."""
         if token is None:
@@ -156,7 +164,7 @@ class PlacesAndDates:
             before = trigger.doc[ent.start - 1].lower_ if ent.start > 0 else ""
             if before in ("since", "until", "for") or ent.text.lower().startswith(("since", "the past", "the last")):
                 continue
-            resolved = resolve_event_date(ent.text, self.published)
+            resolved = self._event_date(ent.text)
             if resolved:
                 found.append((ent.start not in joined, resolved.iso, resolved.precision, ent.text))
         own = [date for date in found if date[0]] or found

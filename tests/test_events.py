@@ -956,3 +956,24 @@ def test_the_arrest_of_someone_is_not_their_arrest_of_others(tmp_path):
     arrests = [row for row in found if row["trigger"] == "arrest"]
     assert arrests and all(row["actor1"] != "Jose Tiburcio Hernandez Fuentes" for row in arrests), found
     assert {row["actor2"] for row in arrests} == {"Jose Tiburcio Hernandez Fuentes"}, found
+
+
+def test_an_undated_article_counts_its_weekdays_from_the_day_its_text_states(tmp_path):
+    # Story files of the CNN/Daily Mail corpus carry no date; a caption states one, and its weekday
+    # is the one the story names, so "on Friday" is that day and "on Saturday" the next.
+    db = built(tmp_path, "reynosa.txt", (
+        "Gunfights broke out and vehicles were set ablaze in Reynosa after security forces arrested a cartel leader.\n\n"
+        "Three suspected assailants were killed during the violence on Friday, the Tamaulipas state government said.\n\n"
+        "A truck blazes on a street of Reynosa, Tamaulipas state, Mexico on April 17, 2015 as gunfights erupted.\n\n"
+        "On Saturday, gunmen ambushed a police patrol outside Reynosa, killing two officers, officials said.\n"))
+    clash = event_with(db, "reynosa", "Three suspected assailants")
+    assert (clash["event_date"], clash["date_precision"]) == ("2015-04-17", "day")
+    ambush = event_with(db, "reynosa", "gunmen ambushed")
+    assert ambush["event_date"] == "2015-04-18"
+
+
+def test_an_undated_article_with_no_stated_day_of_that_weekday_leaves_its_weekdays_open(tmp_path):
+    db = built(tmp_path, "reynosa.txt", (
+        "Three suspected assailants were killed in Reynosa on Friday, the Tamaulipas state government said.\n\n"
+        "The cartel has fought for the city since March 3, 2015, officials said.\n"))
+    assert event_with(db, "reynosa", "Three suspected assailants")["event_date"] is None
