@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 from .lexicon import Lexicon, lexicon
 
@@ -10,6 +12,10 @@ from .lexicon import Lexicon, lexicon
 # (rapidfuzz ratio): the AFP copies reword little ("ISIS" -> "Daesh"), while two
 # different events of one story share far less.
 SAME_SENTENCE = 75
+# Reports by other outlets of one event: its town or a quarter of it (places this close), and its
+# day or the next (outlets in other time zones, "late Thursday" and "early Friday").
+NEAR_KM = 25
+DAYS_APART = 1
 
 
 def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
@@ -35,17 +41,157 @@ def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
     return groups
 
 
+def _days(row) -> tuple[date, date] | None:
+    """The first and last day a report's date allows (a day, a week, a month); None for a year or none."""
+    iso, precision = row["event_date"], row["date_precision"]
+    if not iso or precision not in ("day", "week", "month"):
+        return None
+    first = date.fromisoformat(iso if precision != "month" else iso + "-01")
+    if precision == "day":
+        return first, first
+    if precision == "week":
+        return first, first + timedelta(days=6)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def months_touched(row) -> set[str]:
+    """The months ("YYYY-MM") of the days a report of another outlet may date the same event to."""
+    span = _days(row)
+    if span is None:
+        return set()
+    day, last = span[0] - timedelta(days=DAYS_APART), span[1] + timedelta(days=DAYS_APART)
+    months = set()
+    while day <= last:
+        months.add(day.isoformat()[:7])
+        day += timedelta(days=1)
+    return months
+
+
+def _when(a: dict, b: dict) -> str | None:
+    """"near": two days at most DAYS_APART apart; "within": one report's day in the other's week or
+    month (each date's precision respected); else None."""
+    da, db = _days(a), _days(b)
+    if da is None or db is None:
+        return None
+    a_day, b_day = da[0] == da[1], db[0] == db[1]
+    if a_day and b_day:
+        return "near" if abs((da[0] - db[0]).days) <= DAYS_APART else None
+    if a_day != b_day:
+        day, span = (da[0], db) if a_day else (db[0], da)
+        return "within" if span[0] <= day <= span[1] else None
+    return None
+
+
+def _km(a: dict, b: dict) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def _where(a: dict, b: dict) -> str | None:
+    """"near": one place, or two towns or quarters within NEAR_KM; "within": one report names the
+    province or the country the other's place lies in; else None."""
+    if a["location_id"] == b["location_id"]:
+        return "near"
+    pa, pb = a["place_precision"], b["place_precision"]
+    if pa == pb == "exact" and None not in (a["latitude"], b["latitude"]) and _km(a, b) <= NEAR_KM:
+        return "near"
+    if pa == pb or not a["country"] or a["country"] != b["country"]:
+        return None
+    if "country" in (pa, pb):
+        return "within"
+    if "region" in (pa, pb) and a["division"] and a["division"] == b["division"]:
+        return "within"
+    return None
+
+
+def _coarser(a: dict, b: dict) -> bool:
+    """Whether a says less than b of when (a week or month, b a day) or of where (a province or
+    country, b a place in it)."""
+    rank = {"exact": 0, "region": 1, "country": 2}
+    return (a["date_precision"] != "day" and b["date_precision"] == "day") or \
+        rank.get(a["place_precision"], 0) > rank.get(b["place_precision"], 0)
+
+
+def _join_other_outlets(event_rows: list[dict], root, join) -> None:
+    """Join the reports other outlets give of one event in their own words: the same type of event,
+    no two weapons, no two named first actors, at one place (or a quarter of its town) within a day
+    ("near"), their clusters then spanning no more days than before. A report that says less of when
+    or of where (only the month; only the province or the country) joins, of the same sub-type, the
+    one cluster of other stories that fits it, never one of several, nor one its own story told apart."""
+    family = lexicon().weapon_family
+    blocks = defaultdict(list)
+    for row in event_rows:
+        if row["location_id"] and row["country"] and _days(row):
+            blocks[(row["event_type"], row["country"])].append(row)
+    actors: dict[int, set] = defaultdict(set)  # a cluster's named first actors
+    stories: dict[int, set] = defaultdict(set)  # the stories that report it
+    spans: dict[int, tuple[date, date]] = {}  # a cluster's first and last day-dated report
+    for row in event_rows:
+        top = root(row["id"])
+        actors[top] |= {row["actor1_id"]} - {None}
+        stories[top].add(row["story_id"])
+        if row["date_precision"] == "day":
+            day = date.fromisoformat(row["event_date"])
+            first, last = spans.get(top, (day, day))
+            spans[top] = (min(first, day), max(last, day))
+
+    def weapons_agree(a, b):
+        return len({family.get(a["sub_event_type"]), family.get(b["sub_event_type"])} - {None}) <= 1
+
+    def fits(ra, rb):
+        if len(actors[ra] | actors[rb]) > 1:
+            return False
+        if ra in spans and rb in spans:
+            first, last = min(spans[ra][0], spans[rb][0]), max(spans[ra][1], spans[rb][1])
+            widest = max((end - start).days for start, end in (spans[ra], spans[rb]))
+            return (last - first).days <= max(DAYS_APART, widest)
+        return True
+
+    def merge(ra, rb):
+        join(ra, rb)
+        top = root(ra)
+        actors[top] = actors[ra] | actors[rb]
+        stories[top] = stories[ra] | stories[rb]
+        both = [spans[r] for r in (ra, rb) if r in spans]
+        if both:
+            spans[top] = (min(first for first, _ in both), max(last for _, last in both))
+
+    for rows in blocks.values():
+        days = sorted((row for row in rows if row["date_precision"] == "day"), key=lambda r: (r["event_date"], r["id"]))
+        for i, a in enumerate(days):
+            for b in days[i + 1:]:
+                if _when(a, b) is None:
+                    break
+                ra, rb = root(a["id"]), root(b["id"])
+                if ra == rb or a["story_id"] == b["story_id"] or _where(a, b) != "near":
+                    continue
+                same = a["location_id"] == b["location_id"] and a["event_date"] == b["event_date"]
+                if (same or weapons_agree(a, b)) and fits(ra, rb):
+                    merge(ra, rb)
+        for a in sorted(rows, key=lambda r: r["id"]):
+            fitting = {root(b["id"]) for b in rows if a["sub_event_type"] == b["sub_event_type"]
+                       and {_when(a, b), _where(a, b)} == {"near", "within"} and _coarser(a, b)}
+            fitting.discard(root(a["id"]))
+            # one cluster, and not one holding a report of a's own story: that story told them apart
+            if len(fitting) == 1 and a["story_id"] not in stories[next(iter(fitting))]:
+                ra, rb = root(a["id"]), fitting.pop()
+                if fits(ra, rb):
+                    merge(ra, rb)
+
+
 def cluster_events(event_rows: list[dict]) -> list[dict]:
     """Group event rows that report one real-world event; set each row's cluster_id; return cluster rows.
 
-    Each row also carries its article's story_id and outlet. Two reports are one event
-    when they are the same sentence in copies of one story (the AFP report run by two
-    outlets), or when they agree on what (sub-type), who (actor1), where (location) and
-    the day, all stated, or when reports of different stories tell the same type of event at
-    the same place on the same day, with no two different first actors. Every test is
-    blocked (by story and type; by the facts; by type, place and day), so the work grows
-    with the corpus, not with its square. A cluster's id is its smallest
-    event id, so it stays while that report stays.
+    Each row also carries its article's story_id and outlet, and its place's country, first-level
+    division (admin1 code) and place_precision. Two reports are one event when they are the same
+    sentence in copies of one story (the AFP report run by two outlets), or when they agree on
+    what (sub-type), who (actor1), where (location) and the day, all stated, or when reports of
+    different stories tell the same type of event at one place within a day, or say less of it
+    (_join_other_outlets). Every test is blocked (by story and type; by the facts; by type and
+    country), so the work grows with the corpus, not with its square. A cluster's id is its
+    smallest event id, so it stays while that report stays.
     """
     from rapidfuzz import fuzz, process
 
@@ -93,21 +239,8 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
             for other in group[1:]:
                 join(group[0], other)
 
-    # Reports by other outlets, in their own words: the same kind of event at the same town on the
-    # same day, their first actors not at odds ("a suicide bombing in Jableh on Monday").
-    by_day = defaultdict(list)
-    for row in event_rows:
-        if row["location_id"] and row["event_date"] and row["date_precision"] == "day":
-            by_day[(row["event_type"], row["location_id"], row["event_date"])].append(row)
-    for rows in by_day.values():
-        actors = {row["id"]: {row["actor1_id"]} - {None} for row in rows}  # a group's named first actors
-        for i, a in enumerate(rows):
-            for b in rows[i + 1:]:
-                ra, rb = root(a["id"]), root(b["id"])
-                joined = actors.get(ra, set()) | actors.get(rb, set())
-                if a["story_id"] != b["story_id"] and ra != rb and len(joined) <= 1:
-                    join(ra, rb)
-                    actors[root(ra)] = joined
+    # Reports by other outlets, in their own words ("a suicide bombing in Jableh on Monday")
+    _join_other_outlets(event_rows, root, join)
 
     members = defaultdict(list)
     for row in event_rows:

@@ -180,6 +180,11 @@ class Gazetteer:
             self._candidates[key] = (sorted((_place(row) for row in rows), key=lambda p: p.key), exact)
         return self._candidates[key]
 
+    def division(self, key: str) -> str | None:
+        """The first-level division (admin1 code) a place of the index lies in, or is."""
+        row = self.db.execute("select admin1 from places where key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def country(self, code: str) -> Place | None:
         row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
         return _place(row) if row else None

@@ -370,6 +370,7 @@ class Archive:
         self.touched_keys: set[str] = set()  # entity keys of the articles added or removed: their entities change
         self.new_events: set[int] = set()  # events inserted by this build
         self.dirty_clusters: set[int] = set()  # clusters that lost an event this build
+        self.divisions: dict[int, str | None] = {}  # place entity -> its first-level division (admin1 code)
         self.mapped_clusters: set[int] = set()  # clusters recomputed or gone this build: their event_map rows
         self.renamed_entities: set[int] = set()  # entity rows rewritten this build: the map rows that name them
         self.restoried: set[int] = set()  # articles whose story_id changed
@@ -661,15 +662,35 @@ class Archive:
     def _event_rows(self, where: str, parameters: list) -> list[dict]:
         """Event rows (with their article's story and outlet) matching where; a list parameter fills its "in (%s)"."""
         select = (f"select {', '.join('events.' + c for c in self.EVENT_COLUMNS)}, articles.story_id, "
-                  "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id) "
-                  "from events join articles on articles.id = events.article_id where ")
-        names = (*self.EVENT_COLUMNS, "story_id", "outlet")
+                  "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id), "
+                  "place.country_code, place.geo_precision "
+                  "from events join articles on articles.id = events.article_id "
+                  "left join entities place on place.id = events.location_id where ")
+        names = (*self.EVENT_COLUMNS, "story_id", "outlet", "country", "place_precision")
         if "%s" not in where:
-            return [dict(zip(names, row)) for row in self.execute(select + where, parameters)]
-        rows = []
-        for chunk in chunks(list(parameters)):
-            rows += [dict(zip(names, row)) for row in self.execute(select + where % ",".join("?" * len(chunk)), chunk)]
+            rows = [dict(zip(names, row)) for row in self.execute(select + where, parameters)]
+        else:
+            rows = []
+            for chunk in chunks(list(parameters)):
+                rows += [dict(zip(names, row)) for row in self.execute(select + where % ",".join("?" * len(chunk)), chunk)]
+        self._add_divisions(rows)
         return rows
+
+    def _add_divisions(self, rows: list[dict]) -> None:
+        """Each row's place's first-level division (admin1 code), from the gazetteer, as "division"."""
+        wanted = {row["location_id"] for row in rows if row["location_id"]} - self.divisions.keys()
+        if wanted:
+            from .gazetteer import default_gazetteer
+
+            gazetteer = default_gazetteer()
+            for chunk in chunks(sorted(wanted)):
+                for key, entity in self.execute("select key, entity_id from entity_keys where key like 'place:%%' "
+                                                "and entity_id in (%s)" % ",".join("?" * len(chunk)), chunk):
+                    if self.divisions.get(entity) is None:
+                        self.divisions[entity] = gazetteer.division(key.removeprefix("place:"))
+            self.divisions.update((entity, None) for entity in wanted - self.divisions.keys())
+        for row in rows:
+            row["division"] = self.divisions.get(row["location_id"])
 
     def _cluster_events(self) -> None:
         """Re-cluster the events that changed, with every event that could share a cluster with them.
@@ -719,6 +740,8 @@ class Archive:
         self._redirect("cluster_redirects", "cluster_id", "event_clusters", went)
 
     def _cluster_scope(self, seeds: set[int]) -> list[dict]:
+        from .clusters import months_touched
+
         scope: dict[int, dict] = {}
         rows = self._event_rows("events.id in (%s)", sorted(seeds))
         rows += self._event_rows("events.cluster_id in (%s)", sorted(self.dirty_clusters))
@@ -733,11 +756,14 @@ class Archive:
             for fact in sorted(facts):
                 rows += self._event_rows("events.sub_event_type = ? and events.actor1_id = ? and events.location_id = ? "
                                          "and events.event_date = ? and events.date_precision = 'day'", list(fact))
-            days = {(row["event_type"], row["location_id"], row["event_date"]) for row in fresh
-                    if row["location_id"] and row["event_date"] and row["date_precision"] == "day"}
-            for day in sorted(days):
-                rows += self._event_rows("events.event_type = ? and events.location_id = ? and events.event_date = ? "
-                                         "and events.date_precision = 'day'", list(day))
+            # _join_other_outlets: the same type of event in the same country, in the months a day
+            # either side of the report's date (or its week or month) touches
+            months = {(row["event_type"], row["country"], month) for row in fresh if row["country"]
+                      for month in months_touched(row)}
+            for event_type, country, month in sorted(months):
+                rows += self._event_rows("events.event_type = ? and substr(events.event_date, 1, 7) = ? and "
+                                         "events.location_id in (select id from entities where country_code = ?)",
+                                         [event_type, month, country])
             rows = [row for row in rows if row["id"] not in scope]
         return list(scope.values())
 

@@ -291,7 +291,8 @@ def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
         return {"id": event_id, "article_id": event_id, "story_id": story, "outlet": f"outlet-{story}",
                 "event_type": "Explosions/Remote violence", "sub_event_type": "Suicide bomb", "actor1_id": actor1,
                 "actor2_id": None, "location_id": 7, "event_date": "2016-05-23", "date_precision": "day",
-                "fatalities": None, "latitude": 35.4, "longitude": 35.9, "evidence": evidence}
+                "fatalities": None, "latitude": 35.4, "longitude": 35.9, "evidence": evidence,
+                "country": "SY", "division": "02", "place_precision": "exact"}
 
     rows = [report(1, 10, 5, "Suicide bombers struck the bus station in Jableh on Monday."),
             report(2, 20, None, "Seven explosions rocked the coastal city of Jableh."),
@@ -368,6 +369,61 @@ def test_a_bombing_told_again_later_without_its_date_is_the_dated_one(tmp_path):
     clash = next(row for row in found if row["trigger"] == "clashed")
     assert clash["event_date"] is None  # a battle may be of any day: no date is given to it
 
+
+
+def _strike(event_id, story, place, day, precision="day", actor1=None, sub_type="Shelling/artillery/missile attack"):
+    """A report of a missile strike in Homs province, as the clustering stage reads it from the archive."""
+    places = {"Homs": (7, "exact", 34.72, 36.72), "Homs province": (8, "region", 34.5, 38.3),
+              "Talbiseh": (9, "exact", 34.84, 36.73), "Syria": (10, "country", 35.0, 38.0),
+              "Idlib": (11, "exact", 35.93, 36.63)}
+    location, place_precision, latitude, longitude = places[place]
+    return {"id": event_id, "article_id": event_id, "story_id": story, "outlet": f"outlet-{story}",
+            "event_type": "Explosions/Remote violence", "sub_event_type": sub_type, "actor1_id": actor1,
+            "actor2_id": None, "location_id": location, "event_date": day, "date_precision": precision,
+            "fatalities": None, "latitude": latitude, "longitude": longitude,
+            "evidence": ["Missiles hit the air base.", "A strike killed five soldiers, the army said.",
+                         "Residents heard explosions at dawn.", "The governor said the attack was repelled.",
+                         "Warplanes were seen over the town.", "Monitors counted a dozen rockets."][event_id - 1],
+            "country": "SY", "division": "11" if place != "Idlib" else "07", "place_precision": place_precision}
+
+
+def test_other_outlets_reports_a_day_apart_or_naming_the_province_or_month_are_one_event():
+    from newsarchive.clusters import cluster_events
+
+    rows = [_strike(1, 10, "Homs", "2017-04-06"),
+            _strike(2, 20, "Homs", "2017-04-07"),  # an outlet in another time zone: the next day
+            _strike(3, 30, "Homs province", "2017-04-07"),  # says only the province
+            _strike(4, 40, "Homs", "2017-04", "month"),  # says only the month
+            _strike(5, 50, "Talbiseh", "2017-04-07"),  # a town 14 km away: a quarter of the same area
+            _strike(6, 60, "Idlib", "2017-04-07")]  # another province
+    cluster_events(rows)
+    one = {row["cluster_id"] for row in rows[:5]}
+    assert len(one) == 1
+    assert rows[5]["cluster_id"] not in one
+
+
+def test_reports_of_one_event_do_not_chain_across_days_or_guess_between_two_events():
+    from newsarchive.clusters import cluster_events
+
+    # Strikes on Homs on three days in a row are three events, not one chained across them.
+    rows = [_strike(1, 10, "Homs", "2017-04-05"), _strike(2, 20, "Homs", "2017-04-06", actor1=5),
+            _strike(3, 30, "Homs", "2017-04-07", actor1=6)]
+    cluster_events(rows)
+    assert rows[1]["cluster_id"] != rows[2]["cluster_id"]
+    # A report that names only the province fits two events of that day: it joins neither.
+    rows = [_strike(1, 10, "Homs", "2017-04-07", actor1=5), _strike(2, 20, "Talbiseh", "2017-04-07", actor1=6),
+            _strike(3, 30, "Homs province", "2017-04-07")]
+    cluster_events(rows)
+    assert len({row["cluster_id"] for row in rows}) == 3
+    # Nor does a month-dated report join an event its own story tells apart as another one.
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", "2017-04-07"),
+            _strike(3, 20, "Homs", "2017-04", "month")]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"] != rows[2]["cluster_id"]
+    # A report dated only to the month and named only by its country says too little to join anything.
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Syria", "2017-04", "month")]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
 
 def test_the_mentions_of_one_bombing_share_its_toll_and_its_cluster(tmp_path):
     db = built(tmp_path, "kabul.txt", (
@@ -977,3 +1033,19 @@ def test_an_undated_article_with_no_stated_day_of_that_weekday_leaves_its_weekda
         "Three suspected assailants were killed in Reynosa on Friday, the Tamaulipas state government said.\n\n"
         "The cartel has fought for the city since March 3, 2015, officials said.\n"))
     assert event_with(db, "reynosa", "Three suspected assailants")["event_date"] is None
+
+
+def test_an_outlet_naming_only_the_province_reports_the_strike_another_places_in_its_town(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "US missiles hit Syrian air base\nApril 7, 2017\n\n"
+        "The United States fired 59 Tomahawk missiles at an air base in Homs province on Friday, "
+        "killing six Syrian soldiers, the Syrian army said.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Deadly US strike near Homs\nApril 7, 2017\n\n"
+        "A US missile strike near Homs killed five people on Thursday night, the governor told state television. "
+        "Residents said the explosions shook their houses for an hour.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([tmp_path], db, workers=1)
+    strikes = rows(db, EVENTS + " where events.sub_event_type = 'Shelling/artillery/missile attack'")
+    assert {row["location"] for row in strikes} == {"Homs Governorate", "Homs"}
+    assert len({row["cluster_id"] for row in strikes}) == 1, strikes
