@@ -16,6 +16,9 @@ SAME_SENTENCE = 75
 # day or the next (outlets in other time zones, "late Thursday" and "early Friday").
 NEAR_KM = 25
 DAYS_APART = 1
+# How loose a fit may be (_when + _where): a day apart in the named province, or the month at the
+# same town, or the country on the same day; never only the country and only the month.
+LOOSEST = 2
 
 
 def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
@@ -68,18 +71,19 @@ def months_touched(row) -> set[str]:
     return months
 
 
-def _when(a: dict, b: dict) -> str | None:
-    """"near": two days at most DAYS_APART apart; "within": one report's day in the other's week or
-    month (each date's precision respected); else None."""
+def _when(a: dict, b: dict) -> int | None:
+    """How loosely two reports' dates agree: 0 the same day; 1 a day apart (outlets in other time
+    zones); 2 one's day in the other's week or month (each date's precision respected); else None."""
     da, db = _days(a), _days(b)
     if da is None or db is None:
         return None
     a_day, b_day = da[0] == da[1], db[0] == db[1]
     if a_day and b_day:
-        return "near" if abs((da[0] - db[0]).days) <= DAYS_APART else None
+        apart = abs((da[0] - db[0]).days)
+        return apart if apart <= DAYS_APART else None
     if a_day != b_day:
         day, span = (da[0], db) if a_day else (db[0], da)
-        return "within" if span[0] <= day <= span[1] else None
+        return 2 if span[0] <= day <= span[1] else None
     return None
 
 
@@ -89,37 +93,38 @@ def _km(a: dict, b: dict) -> float:
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
-def _where(a: dict, b: dict) -> str | None:
-    """"near": one place, or two towns or quarters within NEAR_KM; "within": one report names the
-    province or the country the other's place lies in; else None."""
+def _where(a: dict, b: dict) -> int | None:
+    """How loosely two reports' places agree: 0 one place, or two towns or quarters within NEAR_KM;
+    1 one names the province the other's place lies in; 2 one names only its country; else None."""
     if a["location_id"] == b["location_id"]:
-        return "near"
+        return 0
     pa, pb = a["place_precision"], b["place_precision"]
     if pa == pb == "exact" and None not in (a["latitude"], b["latitude"]) and _km(a, b) <= NEAR_KM:
-        return "near"
+        return 0
     if pa == pb or not a["country"] or a["country"] != b["country"]:
         return None
     if "country" in (pa, pb):
-        return "within"
+        return 2
     if "region" in (pa, pb) and a["division"] and a["division"] == b["division"]:
-        return "within"
+        return 1
     return None
 
 
-def _coarser(a: dict, b: dict) -> bool:
-    """Whether a says less than b of when (a week or month, b a day) or of where (a province or
-    country, b a place in it)."""
+def _finer(a: dict, b: dict) -> bool:
+    """Whether a says more than b of when (a day, b a week or month) or of where (a place in b's
+    province or country)."""
     rank = {"exact": 0, "region": 1, "country": 2}
-    return (a["date_precision"] != "day" and b["date_precision"] == "day") or \
-        rank.get(a["place_precision"], 0) > rank.get(b["place_precision"], 0)
+    return (a["date_precision"] == "day" and b["date_precision"] != "day") or \
+        rank.get(a["place_precision"], 0) < rank.get(b["place_precision"], 0)
 
 
 def _join_other_outlets(event_rows: list[dict], root, join) -> None:
     """Join the reports other outlets give of one event in their own words: the same type of event,
-    no two weapons, no two named first actors, at one place (or a quarter of its town) within a day
-    ("near"), their clusters then spanning no more days than before. A report that says less of when
-    or of where (only the month; only the province or the country) joins, of the same sub-type, the
-    one cluster of other stories that fits it, never one of several, nor one its own story told apart."""
+    no two weapons, no two named first actors, at one place (or a quarter of its town) on one day.
+    A report that fits less closely (a day apart, only the province or the country, only the week
+    or month) joins, of the same sub-type, the one cluster of other stories that fits it, never one
+    of several (a city shelled day after day), nor one its own story tells apart; clusters then
+    span no more days than before."""
     family = lexicon().weapon_family
     blocks = defaultdict(list)
     for row in event_rows:
@@ -159,22 +164,27 @@ def _join_other_outlets(event_rows: list[dict], root, join) -> None:
             spans[top] = (min(first for first, _ in both), max(last for _, last in both))
 
     for rows in blocks.values():
+        # the same day at one place: other outlets' words for one event
         days = sorted((row for row in rows if row["date_precision"] == "day"), key=lambda r: (r["event_date"], r["id"]))
         for i, a in enumerate(days):
             for b in days[i + 1:]:
-                if _when(a, b) is None:
+                if b["event_date"] != a["event_date"]:
                     break
                 ra, rb = root(a["id"]), root(b["id"])
-                if ra == rb or a["story_id"] == b["story_id"] or _where(a, b) != "near":
+                if ra == rb or a["story_id"] == b["story_id"] or _where(a, b) != 0:
                     continue
-                same = a["location_id"] == b["location_id"] and a["event_date"] == b["event_date"]
-                if (same or weapons_agree(a, b)) and fits(ra, rb):
+                if (a["location_id"] == b["location_id"] or weapons_agree(a, b)) and fits(ra, rb):
                     merge(ra, rb)
+        # a looser fit (a day apart, only the province, only the month; LOOSEST in all): only to the
+        # one cluster of that sub-type that fits, and not one a's own story tells apart from it
         for a in sorted(rows, key=lambda r: r["id"]):
-            fitting = {root(b["id"]) for b in rows if a["sub_event_type"] == b["sub_event_type"]
-                       and {_when(a, b), _where(a, b)} == {"near", "within"} and _coarser(a, b)}
+            fitting = set()
+            for b in rows:
+                if a["sub_event_type"] == b["sub_event_type"] and not _finer(a, b):
+                    when, where = _when(a, b), _where(a, b)
+                    if when is not None and where is not None and 0 < when + where <= LOOSEST:
+                        fitting.add(root(b["id"]))
             fitting.discard(root(a["id"]))
-            # one cluster, and not one holding a report of a's own story: that story told them apart
             if len(fitting) == 1 and a["story_id"] not in stories[next(iter(fitting))]:
                 ra, rb = root(a["id"]), fitting.pop()
                 if fits(ra, rb):
