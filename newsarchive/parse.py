@@ -692,17 +692,21 @@ def extract_html(html: str) -> tuple[str, dict]:
     """Article text and metadata (title, date, sitename, url, author) from an HTML page, via trafilatura."""
     import trafilatura
 
-    extracted = trafilatura.extract(
-        html,
+    settings = dict(
         output_format="json",
         with_metadata=True,
         include_comments=False,  # as the benchmark runs it: measured best on the extraction set
         include_tables=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    extracted = trafilatura.extract(html, **settings)
     if not extracted:
         return "", {}
     data = json.loads(extracted)
+    if data.get("text"):
+        recalled = trafilatura.extract(html, **{**settings, "with_metadata": False}, favor_recall=True)
+        if recalled:
+            data["text"] = _with_inner_paragraphs(data["text"], json.loads(recalled).get("text") or "")
     fields = {}
     # trafilatura 2 names the site "source-hostname" in its JSON (1.x: "sitename")
     for ours, theirs in (("title", "title"), ("published", "date"), ("sitename", "sitename"),
@@ -718,6 +722,25 @@ def extract_html(html: str) -> tuple[str, dict]:
         fields["title"] = title
     text = data.get("text") or data.get("raw_text") or ""
     return text, fields
+
+
+def _with_inner_paragraphs(text: str, recalled: str) -> str:
+    """The article's text with the paragraphs trafilatura's recall setting finds among its own: a
+    page may set some paragraphs in <div>s among its <p>s (CNN's "zn-body__paragraph"), which the
+    precise setting drops. Within the article's first and last paragraph all are kept; past its
+    end only the prose that follows straight on (is_prose), so teasers, footers and link lists stay
+    out. None is taken unless the recall text holds every paragraph of the article, in order."""
+    ours, theirs = text.split("\n"), recalled.split("\n")
+    positions = []
+    for paragraph in ours:
+        start = positions[-1] + 1 if positions else 0
+        if paragraph not in theirs[start:]:
+            return text
+        positions.append(theirs.index(paragraph, start))
+    last = positions[-1]
+    while last + 1 < len(theirs) and is_prose(theirs[last + 1]):
+        last += 1
+    return "\n".join(theirs[positions[0]:last + 1])
 
 
 SITE_SEPARATOR = re.compile(r"\s+[|\-–—·•»:]+\s+")
