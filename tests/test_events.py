@@ -252,7 +252,9 @@ def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_
     dates = {row["trigger"]: (row["event_date"], row["date_text"]) for row in found}
     # told without a date, at the lead's place, a few sentences after it: the lead's day, and it says so
     assert dates["Clashes"][0] == "2017-03-09" and dates["Clashes"][1].endswith("(the lead's date)")
-    assert dates["met"][0] is None  # a sentence at another place does not take the lead's day
+    # a sentence at another place does not take the lead's day; its own "on Thursday" counts from the
+    # dateline's March 9, 2017, a Thursday (the page states no date of its own)
+    assert dates["met"] == ("2017-03-09", "Thursday")
     assert places["launched"] == "Hawijah"  # the next sentence's "the strike in the town of Hawijah"
     assert places["Clashes"] == "Mosul"  # no place in its sentence: where the story is
     assert places["met"] == "Turkey"  # "In Turkey": the sentence's own country
