@@ -137,6 +137,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self._same_event_dates(events)
         self._same_event_tolls(events)
         self._one_air_force(events)
+        self._arresting_state(events)
         return events, attributions
 
     @staticmethod

@@ -58,7 +58,7 @@ def lexicon() -> Lexicon:
              "occasion_nouns", "escalation_heads", "settled_preps",
              # perpetrators, types and tolls
              "disputing_verbs", "claim_objects", "claimable_types", "unidentified_attackers", "identifying_verbs", "state_weapons",
-             "tollless_types", "captive_nouns", "patient_of_nouns", "people_nouns", "force_nouns", "state_violence_types",
+             "tollless_types", "captive_nouns", "patient_of_nouns", "people_nouns", "force_nouns", "state_sub_types", "state_violence_types",
              "generic_violence", "specific_remote_violence", "reflexive_pronouns", "killing_verbs", "perpetrating_verbs",
              "blaming_verbs",
              "one_off_types", "accident_words", "ending_words", "campaign_nouns",

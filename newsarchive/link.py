@@ -64,6 +64,7 @@ class Rules:
     stoplist: frozenset[str]
     particles: frozenset[str]
     norp: dict[str, str]  # surface (lower) -> canonical
+    place_openers: frozenset[str]  # "San", "Fort", "North": never a place alone
     group_words: dict[str, str | None]  # first word of a group's name -> the group's kind (armed group or None)
     transliteration: dict[str, str]  # name part -> class representative
 
@@ -86,6 +87,7 @@ def rules() -> Rules:
         stoplist=frozenset(data["stoplist"]),
         particles=frozenset(data["name_particles"]),
         norp=norp,
+        place_openers=frozenset(data["place_name_openers"]) | frozenset(data["name_particles"]),
         group_words={word: ("armed group" if armed == "armed" else None)
                      for armed, words in data["group_name_words"].items() for word in words},
         transliteration={variant: group[0] for group in data["transliterations"] for variant in group},
@@ -390,6 +392,8 @@ class ArticleLinker:
         if len(words) > 1 and words[0].lower() in table.group_words:
             # "Jaysh al-Islam", "Faylaq al-Rahman": the Arabic for army, legion, front begins a group's name
             return f"org:{person_key(text)}", EntityInfo("ORG", kind=table.group_words[words[0].lower()])
+        if label in ("GPE", "LOC", "FAC") and text.lower() in table.place_openers:
+            return None  # "San" cut from "San Pedro Garza Garcia", a lone "North": no place
         if label == "NORP" or text.lower() in table.norp:
             canonical = table.norp.get(text.lower())
             country = self._demonym_country(canonical or text)

@@ -54,6 +54,10 @@ class Roles:
         for candidate, entity in beside:
             if entity is not None and self.entities[entity]["type"] == "ORG":
                 return entity
+        if self._national_force(token):
+            forces = self._country_forces(token)  # "an Afghan soldier", "Turkish troops": that state's
+            if forces is not None:
+                return forces
         if self.state_actor and self._names_state_forces(token):
             return self.state_actor  # "the Assad army": the army, not the man
         if token.lemma_.lower() in self.table.platforms:
@@ -188,6 +192,17 @@ class Roles:
         return None
 
 
+    def _national_force(self, token) -> bool:
+        """"an Afghan soldier", "Turkish troops", "U.S. forces": a state's word for its forces with
+        no word that makes them another side's ("rebel troops", "opposition fighters")."""
+        lemma = token.lemma_.lower()
+        if lemma not in self.table.side_words["state"] | self.table.words["force_nouns"] \
+                or lemma in self.table.side_words["combatant"]:
+            return False
+        modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod")]
+        return not any(c.lemma_.lower() in self.table.side_words["combatant"] | self.table.words["non_state_modifiers"]
+                       for c in modifiers)
+
     def _names_group(self, token) -> bool:
         """Whether the words name the group ("Shabab gunmen", "IS attackers")."""
         return any(t.i in self.token_entity and self._is_named_actor(self.token_entity[t.i]) for t in token.subtree)
@@ -227,6 +242,19 @@ class Roles:
         for event in events:
             if event.sub_event_type == strike and event.actor1 is None and event.actor2 != actor and not event.by_means:
                 event.actor1 = actor
+
+    def _arresting_state(self, events: list[Event]) -> None:
+        """An arrest (state_sub_types) that names no one making it is by the state forces the article
+        names of the country it took place in ("Trevino Morales was arrested in a pre-dawn raid in
+        San Pedro Garza Garcia" in a story naming Mexico's marines); never by the one arrested."""
+        for event in events:
+            if event.sub_event_type not in self.table.words["state_sub_types"] or event.actor1 is not None:
+                continue
+            place = event.location or self.focus
+            code = self.entities[place].get("country_code") if place is not None else None
+            forces = [key for key in state_forces().get(code, ()) if key in self.entities and key != event.actor2]
+            if forces:
+                event.actor1 = forces[0]
 
     def _identified(self, doc, events: list[Event]) -> None:
         """"The gunman, identified as Stephen Paddock, ...", "Police identified the attacker as X", "X

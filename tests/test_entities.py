@@ -391,3 +391,17 @@ def test_a_name_opened_by_the_arabic_for_army_or_legion_is_an_armed_group_not_a_
         kinds = dict(connection.execute("select name, kind from entities where type = 'ORG'"))
     assert kinds["Jaysh al-Islam"] == "armed group"
     assert kinds["Faylaq al-Rahman"] == "armed group"
+
+
+def test_a_word_that_opens_place_names_is_no_place_alone(tmp_path):
+    # The model cuts "San" from "San Pedro Garza Garcia" (it became a town in China) and tags a lone
+    # "North"; an abbreviated state ("Slidell, La.") is still a place.
+    db = one_article(tmp_path, "raid.txt", (
+        "Cartel boss arrested\n\n"
+        "MONTERREY, Mexico (AP) - Omar Trevino Morales was arrested in a pre-dawn raid in San Pedro Garza Garcia, "
+        "a wealthy suburb of Monterrey, an official said. A man was later detained in Slidell, La., police said.\n"))
+    with sqlite3.connect(db) as connection:
+        places = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
+    assert "San" not in places
+    assert all(code in ("MX", "US") for code in places.values()), places
+    assert places.get("Louisiana") == "US"

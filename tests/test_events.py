@@ -1051,3 +1051,27 @@ def test_an_outlet_naming_only_the_province_reports_the_strike_another_places_in
     strikes = rows(db, EVENTS + " where events.sub_event_type = 'Shelling/artillery/missile attack'")
     assert {row["location"] for row in strikes} == {"Homs Governorate", "Homs"}
     assert len({row["cluster_id"] for row in strikes}) == 1, strikes
+
+
+def test_an_arrest_that_names_no_one_making_it_is_by_the_state_forces_the_article_names(tmp_path):
+    # ACLED codes an arrest as the state's act: unnamed, it is the forces of the country it took place in.
+    db = built(tmp_path, "zetas.txt", (
+        "Zetas leader captured\n"
+        "Published: 2015-03-04T18:00:00Z\n\n"
+        "MEXICO CITY (AP) - Mexican marines have been hunting the leaders of the Zetas cartel for years.\n\n"
+        "Omar Trevino Morales, 41, was arrested in a pre-dawn raid in San Pedro Garza Garcia, a wealthy suburb of "
+        "Monterrey, on Wednesday, an official said.\n"))
+    arrest = event_with(db, "zetas", "was arrested in a pre-dawn raid")
+    assert arrest["sub_event_type"] == "Arrests"
+    assert arrest["actor1"] == "Mexican Armed Forces" and arrest["actor2"] != arrest["actor1"]
+
+
+def test_a_nations_soldier_is_that_nations_forces_not_the_storys_main_state_force(tmp_path):
+    db = built(tmp_path, "jalalabad.txt", (
+        "Insider attack in Afghanistan\n"
+        "Published: 2013-06-12T10:00:00Z\n\n"
+        "JALALABAD, Afghanistan (AP) - U.S. troops have trained the Afghan National Army for a decade, and U.S. forces "
+        "still patrol with it.\n\n"
+        "An Afghan soldier opened fire on a group of U.S. troops in the city of Jalalabad on Wednesday, officials said.\n"))
+    shooting = event_with(db, "jalalabad", "An Afghan soldier opened fire")
+    assert shooting["actor1"] == "Afghan National Army"
