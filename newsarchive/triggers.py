@@ -120,8 +120,9 @@ class Triggers:
             return None
         passive = passive or reduced
         subject = self._subject(verb, passive)
-        if subject is not None and subject.lemma_.lower() in self.table.nouns:
+        if subject is not None and self._noun_entry(subject)[0] is not None:
             return None  # "clashes took place", "air strikes have destroyed": the noun is the event
+            # (not "a bomber killed 16": "bomber" is an event noun only as "suicide bomber")
         obj = next((c for c in children if c.dep_ in (("nsubjpass",) if passive else ("dobj",))), None)
         if obj is None and reduced:
             obj = verb.head

@@ -1075,3 +1075,13 @@ def test_a_nations_soldier_is_that_nations_forces_not_the_storys_main_state_forc
         "An Afghan soldier opened fire on a group of U.S. troops in the city of Jalalabad on Wednesday, officials said.\n"))
     shooting = event_with(db, "jalalabad", "An Afghan soldier opened fire")
     assert shooting["actor1"] == "Afghan National Army"
+
+
+def test_a_verb_whose_subject_is_no_event_noun_on_its_own_is_the_event(tmp_path):
+    # "bomber" is an event noun only as "suicide bomber": "a motorcycle bomber killed 16" is told by its verb.
+    db = built(tmp_path, "hasakeh.txt", (
+        "Motorbike bomber kills 16 in Hasakeh\n"
+        "Published: 2016-07-05T12:00:00Z\n\n"
+        "A motorcycle bomber killed at least 16 civilians outside a bakery in Hasakeh on Tuesday, an official said.\n"))
+    bombing = event_with(db, "hasakeh", "A motorcycle bomber killed")
+    assert (bombing["sub_event_type"], bombing["fatalities"], bombing["event_date"]) == ("Suicide bomb", 16, "2016-07-05")
