@@ -21,13 +21,15 @@ DAYS_APART = 1
 LOOSEST = 2
 
 
-def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
+def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors: bool = False) -> list[list]:
     """Groups of mentions of one bombing, strike or massacre, by key.
 
     mentions: (key, location, day, event type, sub-type, actor1), day None unless precise to the
     day. One occurrence: one-sided violence (one_off_types) at one place on one day, with no two
     different first actors; mentions naming different weapons (weapon_families) are different
-    occurrences, and a mention naming none then belongs to neither.
+    occurrences, and a mention naming none then belongs to neither. one_weapon_any_actors: a group
+    whose mentions all name one weapon is one occurrence even if its mentions name two first actors
+    (one of them misread: one article seldom tells two suicide bombings in one town on one day).
     """
     one_off, family = table.words["one_off_types"], table.weapon_family
     by_day = defaultdict(list)
@@ -38,9 +40,10 @@ def same_occurrence(mentions: list[tuple], table: Lexicon) -> list[list]:
     for found in by_day.values():
         weapons = {weapon for _, weapon, _ in found} - {None}
         for weapon in weapons if len(weapons) > 1 else [None]:
-            group = [(key, actor1) for key, w, actor1 in found if weapon is None or w == weapon]
-            if len(group) > 1 and len({actor1 for _, actor1 in group} - {None}) <= 1:
-                groups.append([key for key, _ in group])
+            group = [(key, w, actor1) for key, w, actor1 in found if weapon is None or w == weapon]
+            one_weapon = one_weapon_any_actors and None not in {w for _, w, _ in group}
+            if len(group) > 1 and (one_weapon or len({actor1 for _, _, actor1 in group} - {None}) <= 1):
+                groups.append([key for key, _, _ in group])
     return groups
 
 

@@ -304,7 +304,8 @@ class Tolls:
         mention names another ("A US missile strike near Homs killed five people ... the settlement
         was severely damaged as the result of the missile strike"). At a place where the article dates
         no event to the day, its undated mentions are one occurrence too, for the toll only (a wrong
-        place would hand a perpetrator to another attack)."""
+        place would hand a perpetrator to another attack); so are mentions of one weapon whose first
+        actors differ (one misread), for the toll only."""
         dated = {e.location for e in events if e.precision == "day"}
 
         def day(event):
@@ -312,7 +313,7 @@ class Tolls:
                 return event.date
             return UNDATED if event.date is None and event.location not in dated else None
         mentions = [(i, e.location, day(e), e.event_type, e.sub_event_type, e.actor1) for i, e in enumerate(events)]
-        for group in same_occurrence(mentions, self.table):
+        for group in same_occurrence(mentions, self.table, one_weapon_any_actors=True):
             tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
             actors = {events[i].actor1 for i in group} - {None}
             for i in group:
