@@ -188,9 +188,11 @@ class PlacesAndDates:
         lead = next((e for e in events if e.precision == "day"), None) or next((e for e in events if e.date), None)
         if lead is None:
             return
+        # a lead dated only to its week, month or year reaches back no further than forward
+        first = 0 if lead.precision == "day" else lead.sentence_number - self.table.lead_sentences
         for event in events:
             if event.date is None and event.location == lead.location and \
-                    event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
+                    first <= event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
                 event.date, event.precision = lead.date, lead.precision
                 event.date_text = f"{lead.date_text} (the lead's date)"
 

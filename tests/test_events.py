@@ -1104,3 +1104,17 @@ def test_mentions_of_one_weapon_at_one_place_and_day_are_one_occurrence_for_the_
     # a mention naming no weapon ("an attack") could be another occurrence: it keeps the strict rule
     vague = mentions[:2] + [(3, "damascus", "2017-10-11", "Violence against civilians", "Attack", None)]
     assert same_occurrence(vague, lexicon(), one_weapon_any_actors=True) == []
+
+
+def test_a_lead_dated_only_to_its_week_gives_no_date_to_an_event_told_well_before_it(tmp_path):
+    db = built(tmp_path, "hasakah.txt", (
+        "Suicide bomber kills 16 in Hasakah\n"
+        "Published: 2016-07-05T12:00:00Z\n\n"
+        "A suicide bomber on a motorcycle blew himself up in the Salihiah neighbourhood of Hasakah city, a monitor said. "
+        "Fifteen of the wounded were in critical condition. Kurdish police put the death toll at 16. "
+        "Nearly all of Hasakah province is controlled by Kurdish forces. They have declared an autonomous region. "
+        "The Pentagon regards them as the most effective force against IS. "
+        "Kurdish-led forces seized a key road junction near Hasakah last week, pushing further into IS territory.\n"))
+    bombing = event_with(db, "hasakah", "A suicide bomber on a motorcycle")
+    assert bombing["event_date"] is None, bombing["date_text"]
+    assert event_with(db, "hasakah", "seized a key road junction")["date_precision"] == "week"
