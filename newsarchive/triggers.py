@@ -76,6 +76,9 @@ class Triggers:
             event = self._noun_event(trigger, article_id)
         else:
             event = self._verb_event(trigger, article_id)
+        if event is not None and event.sub_event_type in self.table.words["state_sub_types"] and any(
+                t.lemma_.lower() in self.table.words["accident_words"] for t in trigger.sent):
+            return None  # "arrested on suspicion of manslaughter following the crash": a criminal case, no event
         if event is not None:
             event.realis = self.realis.classify(trigger)
         return event

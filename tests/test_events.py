@@ -1118,3 +1118,15 @@ def test_a_lead_dated_only_to_its_week_gives_no_date_to_an_event_told_well_befor
     bombing = event_with(db, "hasakah", "A suicide bomber on a motorcycle")
     assert bombing["event_date"] is None, bombing["date_text"]
     assert event_with(db, "hasakah", "seized a key road junction")["date_precision"] == "week"
+
+
+def test_an_arrest_after_an_accident_is_a_criminal_case_not_an_event(tmp_path):
+    db = built(tmp_path, "tram.txt", (
+        "Tram derails in Croydon\n"
+        "Published: 2016-11-09T12:00:00Z\n\n"
+        "Police have confirmed a 42-year-old man from Beckenham has been arrested on suspicion of manslaughter "
+        "following the deadly crash in Croydon.\n\n"
+        "Police arrested two protesters outside parliament in London on Wednesday, officials said.\n"))
+    found = rows(db, EVENTS)
+    assert not any("manslaughter" in row["evidence"] for row in found), found
+    assert any(row["sub_event_type"] == "Arrests" and "protesters" in row["evidence"] for row in found), found
