@@ -16,6 +16,8 @@ SAME_SENTENCE = 75
 # day or the next (outlets in other time zones, "late Thursday" and "early Friday").
 NEAR_KM = 25
 DAYS_APART = 1
+# A report told without a date, in an article of a known day: news of the last few days.
+UNDATED_DAYS = 3
 # How loose a fit may be (_when + _where): a day apart in the named province, or the month at the
 # same town, or the country on the same day; never only the country and only the month.
 LOOSEST = 2
@@ -48,8 +50,13 @@ def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors
 
 
 def _days(row) -> tuple[date, date] | None:
-    """The first and last day a report's date allows (a day, a week, a month); None for a year or none."""
+    """The first and last day a report's date allows (a day, a week, a month; an undated report,
+    the UNDATED_DAYS up to its article's day of publication); None for a year or no date at all."""
     iso, precision = row["event_date"], row["date_precision"]
+    published = row.get("published") or ""
+    if not iso and len(published) >= 10:
+        last = date.fromisoformat(published[:10])
+        return last - timedelta(days=UNDATED_DAYS), last
     if not iso or precision not in ("day", "week", "month"):
         return None
     first = date.fromisoformat(iso if precision != "month" else iso + "-01")
@@ -76,7 +83,8 @@ def months_touched(row) -> set[str]:
 
 def _when(a: dict, b: dict) -> int | None:
     """How loosely two reports' dates agree: 0 the same day; 1 a day apart (outlets in other time
-    zones); 2 one's day in the other's week or month (each date's precision respected); else None."""
+    zones); 2 one's day in the other's week or month, or in the days before an undated report's
+    publication (each date's precision respected); else None."""
     da, db = _days(a), _days(b)
     if da is None or db is None:
         return None

@@ -663,10 +663,10 @@ class Archive:
         """Event rows (with their article's story and outlet) matching where; a list parameter fills its "in (%s)"."""
         select = (f"select {', '.join('events.' + c for c in self.EVENT_COLUMNS)}, articles.story_id, "
                   "coalesce(articles.source_id, articles.wire_id, 'article:' || articles.id), "
-                  "place.country_code, place.geo_precision "
+                  "place.country_code, place.geo_precision, articles.published "
                   "from events join articles on articles.id = events.article_id "
                   "left join entities place on place.id = events.location_id where ")
-        names = (*self.EVENT_COLUMNS, "story_id", "outlet", "country", "place_precision")
+        names = (*self.EVENT_COLUMNS, "story_id", "outlet", "country", "place_precision", "published")
         if "%s" not in where:
             rows = [dict(zip(names, row)) for row in self.execute(select + where, parameters)]
         else:

@@ -373,7 +373,8 @@ def test_a_bombing_told_again_later_without_its_date_is_the_dated_one(tmp_path):
 
 
 
-def _strike(event_id, story, place, day, precision="day", actor1=None, sub_type="Shelling/artillery/missile attack"):
+def _strike(event_id, story, place, day, precision="day", actor1=None, sub_type="Shelling/artillery/missile attack",
+            published="2017-04-08T10:00:00Z"):
     """A report of a missile strike in Homs province, as the clustering stage reads it from the archive."""
     places = {"Homs": (7, "exact", 34.72, 36.72), "Homs province": (8, "region", 34.5, 38.3),
               "Talbiseh": (9, "exact", 34.84, 36.73), "Syria": (10, "country", 35.0, 38.0),
@@ -386,7 +387,8 @@ def _strike(event_id, story, place, day, precision="day", actor1=None, sub_type=
             "evidence": ["Missiles hit the air base.", "A strike killed five soldiers, the army said.",
                          "Residents heard explosions at dawn.", "The governor said the attack was repelled.",
                          "Warplanes were seen over the town.", "Monitors counted a dozen rockets."][event_id - 1],
-            "country": "SY", "division": "11" if place != "Idlib" else "07", "place_precision": place_precision}
+            "country": "SY", "division": "11" if place != "Idlib" else "07", "place_precision": place_precision,
+            "published": published}
 
 
 def test_other_outlets_reports_a_day_apart_or_naming_the_province_or_month_are_one_event():
@@ -403,6 +405,22 @@ def test_other_outlets_reports_a_day_apart_or_naming_the_province_or_month_are_o
     assert len(one) == 1
     assert rows[5]["cluster_id"] not in one
 
+
+def test_an_undated_report_is_of_the_one_event_at_its_place_in_the_days_before_its_publication():
+    from newsarchive.clusters import cluster_events
+
+    # "A missile strike hit Homs" in an article of April 8: the strike another outlet dated April 7
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None)]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"]
+    # published ten days later, it tells of something else; nor does it join one of two strikes
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None, published="2017-04-18")]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
+    rows = [_strike(1, 10, "Homs", "2017-04-07", actor1=5), _strike(2, 30, "Homs", "2017-04-06", actor1=6),
+            _strike(3, 20, "Homs", None, None)]
+    cluster_events(rows)
+    assert rows[2]["cluster_id"] not in (rows[0]["cluster_id"], rows[1]["cluster_id"])
 
 def test_reports_of_one_event_do_not_chain_across_days_or_guess_between_two_events():
     from newsarchive.clusters import cluster_events
