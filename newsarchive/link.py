@@ -24,6 +24,7 @@ from unidecode import unidecode
 
 from .actors import COLLECTIVE_TYPE, actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
+from .institutions import with_institutions
 from .outlets import load_registry
 from .person_names import PersonNames
 from .datafiles import load as load_data
@@ -64,6 +65,7 @@ class Rules:
     stoplist: frozenset[str]
     particles: frozenset[str]
     norp: dict[str, str]  # surface (lower) -> canonical
+    institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
     place_openers: frozenset[str]  # "San", "Fort", "North": never a place alone
     group_words: dict[str, str | None]  # first word of a group's name -> the group's kind (armed group or None)
     transliteration: dict[str, str]  # name part -> class representative
@@ -87,6 +89,7 @@ def rules() -> Rules:
         stoplist=frozenset(data["stoplist"]),
         particles=frozenset(data["name_particles"]),
         norp=norp,
+        institutions=frozenset(data["institution_nouns"]),
         place_openers=frozenset(data["place_name_openers"]) | frozenset(data["name_particles"]),
         group_words={word: ("armed group" if armed == "armed" else None)
                      for armed, words in data["group_name_words"].items() for word in words},
@@ -107,6 +110,11 @@ def names_a_group(word: str) -> bool:
 def _country_names() -> frozenset[str]:
     countries = load_data("countries.yml").get("countries", {})
     return frozenset(name.lower() for c in countries.values() for name in [c.get("name", ""), *(c.get("aliases") or [])] if name)
+
+
+def _names_a_country(word: str) -> bool:
+    """"Saudi", "U.S.", "France": a country's name or its people's word (countries.yml)."""
+    return bool(demonym_country(word)) or word.lower() in _country_names()
 
 
 def demonym_country(word: str) -> str | None:
@@ -163,7 +171,7 @@ class ArticleLinker:
         """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call).
         home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
-        entities = self.person_names.mended(doc)
+        entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country)
         spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]

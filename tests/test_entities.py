@@ -405,3 +405,20 @@ def test_a_word_that_opens_place_names_is_no_place_alone(tmp_path):
     assert "San" not in places
     assert all(code in ("MX", "US") for code in places.values()), places
     assert places.get("Louisiana") == "US"
+
+
+def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tmp_path):
+    db = one_article(tmp_path, "jableh.txt", (
+        "Bombings hit Syrian coast\n\n"
+        "BEIRUT (Reuters) - The Syrian foreign ministry sent a letter to the United Nations, state television "
+        "reported. France's foreign ministry called the bombings odious. Protesters gathered outside the Saudi "
+        "Embassy in Tehran. Britain's Ministry of Defence said it was monitoring the situation. The interior "
+        "ministry said three people were arrested.\n"))
+    with sqlite3.connect(db) as connection:
+        orgs = dict(connection.execute("select name, country_code from entities where type = 'ORG'"))
+        places = {name for (name,) in connection.execute("select name from entities where type = 'GPE'")}
+    assert orgs["Syrian foreign ministry"] == "SY"
+    assert orgs["France's foreign ministry"] == "FR" and "France" in places  # the country is still named
+    assert orgs["Saudi Embassy"] == "SA" and "Tehran" in places
+    assert "Ministry of Defence" in orgs  # a body named in full keeps its name
+    assert not any("interior" in name.lower() for name in orgs)  # no place names it: no organisation

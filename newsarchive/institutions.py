@@ -1,0 +1,57 @@
+"""A state's bodies named by its place, which the model leaves untagged or cut in two.
+
+"the Syrian foreign ministry", "France's Foreign Ministry", "the Saudi Embassy", "the U.S.
+consulate" (in Matamoros): the model tags the country ("Syrian", "France") and, at best, the
+body on its own ("Foreign Ministry"), so the article names no organisation, or one of no
+country. Here the whole phrase is one ORG span; the place inside it stays its country (the
+linker records places inside an organisation's name as its country).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+PLACE_LABELS = ("GPE", "NORP")
+# a body's name runs left over these (the country, "foreign", "U.S.") but not over "the"
+MODIFIERS = ("compound", "amod", "poss", "nmod", "case")
+
+
+def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_country) -> list[Span]:
+    """spans (the doc's entity spans) with each body a place names as one ORG span.
+
+    nouns: the bodies' nouns ("ministry", "embassy"); the place a body is in ("the U.S. Embassy in
+    Turkey") stays a place of its own. A body is named only by a place the model tagged
+    among the words before its noun ("Syrian", "France's"), or a country's name or people's word
+    the model left untagged (names_a_country: "the Saudi Embassy", "the U.S. Embassy"): "the
+    interior ministry" alone names no state, and stays out.
+    """
+    by_token = {t.i: span for span in spans for t in span}
+    found: list[Span] = []
+    for token in doc:
+        if token.lemma_.lower() not in nouns or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        own = by_token.get(token.i)
+        if own is not None and (own.label_ != "ORG" or any(t.lower_ == "of" for t in own)):
+            continue  # a place, or a body named in full ("Ministry of Public Security"): as tagged
+        modifiers = [c for c in token.lefts if c.dep_ in MODIFIERS]
+        if own is not None:
+            modifiers += [c for t in own if t.i < token.i for c in t.lefts if c.dep_ in MODIFIERS]
+        start = min((c.left_edge.i for c in modifiers), default=token.i)
+        if own is not None:
+            start = min(start, own.start)
+        while start < token.i and doc[start].dep_ == "det":
+            start += 1
+        places = {by_token[i] for i in range(start, token.i) if i in by_token and by_token[i].label_ in PLACE_LABELS}
+        if any(span.start < start for span in places):
+            continue
+        if not places and not any(names_a_country(doc[i].text) for i in range(start, token.i)):
+            continue
+        end = token.i + 1 if own is None else max(own.end, token.i + 1)
+        if doc[end - 1].is_punct:
+            continue
+        found.append(Span(doc, start, end, label="ORG"))
+    if not found:
+        return spans
+    covered = {i for span in found for i in range(span.start, span.end)}
+    kept = [span for span in spans if not any(i in covered for i in range(span.start, span.end))]
+    return sorted(kept + found, key=lambda span: span.start)
