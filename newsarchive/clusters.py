@@ -132,11 +132,12 @@ def _finer(a: dict, b: dict) -> bool:
 def _join_other_outlets(event_rows: list[dict], root, join) -> None:
     """Join the reports other outlets give of one event in their own words: the same type of event,
     no two weapons, no two named first actors, at one place (or a quarter of its town) on one day.
-    A report that fits less closely (a day apart, only the province or the country, only the week
-    or month) joins, of the same sub-type, the one cluster of other stories that fits it, never one
-    of several (a city shelled day after day), nor one its own story tells apart; clusters then
-    span no more days than before."""
-    family = lexicon().weapon_family
+    A report of one-off violence (one_off_types: a bombing, a strike, a massacre; not fighting,
+    which goes on day after day) that fits less closely (a day apart, only the province or the
+    country, only the week or month, no date) joins, of the same sub-type, the one cluster of other
+    stories that fits it, never one of several (a city shelled day after day), nor one its own story
+    tells apart; clusters then span no more days than before."""
+    family, one_off = lexicon().weapon_family, lexicon().words["one_off_types"]
     blocks = defaultdict(list)
     for row in event_rows:
         if row["location_id"] and row["country"] and _days(row):
@@ -188,6 +189,8 @@ def _join_other_outlets(event_rows: list[dict], root, join) -> None:
                     merge(ra, rb)
         # a looser fit (a day apart, only the province, only the month; LOOSEST in all): only to the
         # one cluster of that sub-type that fits, and not one a's own story tells apart from it
+        if rows[0]["event_type"] not in one_off:
+            continue  # fighting goes on day after day: only one-off violence is matched loosely
         for a in sorted(rows, key=lambda r: r["id"]):
             fitting = set()
             for b in rows:

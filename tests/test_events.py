@@ -444,6 +444,13 @@ def test_reports_of_one_event_do_not_chain_across_days_or_guess_between_two_even
     rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Syria", "2017-04", "month")]
     cluster_events(rows)
     assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
+    # Fighting goes on day after day: "clashes in Homs" told without a day is no one battle's report.
+    rows = [_strike(1, 10, "Homs", "2017-04-07", sub_type="Armed clash"),
+            _strike(2, 20, "Homs", None, None, sub_type="Armed clash")]
+    for row in rows:
+        row["event_type"] = "Battles"
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
 
 def test_the_mentions_of_one_bombing_share_its_toll_and_its_cluster(tmp_path):
     db = built(tmp_path, "kabul.txt", (
