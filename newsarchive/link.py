@@ -400,8 +400,8 @@ class ArticleLinker:
         if len(words) > 1 and words[0].lower() in table.group_words:
             # "Jaysh al-Islam", "Faylaq al-Rahman": the Arabic for army, legion, front begins a group's name
             return f"org:{person_key(text)}", EntityInfo("ORG", kind=table.group_words[words[0].lower()])
-        if label in ("GPE", "LOC", "FAC") and text.lower() in table.place_openers:
-            return None  # "San" cut from "San Pedro Garza Garcia", a lone "North": no place
+        if label in ("GPE", "LOC", "FAC", "NORP") and text.lower() in table.place_openers:
+            return None  # "San" cut from "San Pedro Garza Garcia", a lone "North", "Western states": no place
         if label == "NORP" or text.lower() in table.norp:
             canonical = table.norp.get(text.lower())
             country = self._demonym_country(canonical or text)

@@ -399,10 +399,11 @@ def test_a_word_that_opens_place_names_is_no_place_alone(tmp_path):
     db = one_article(tmp_path, "raid.txt", (
         "Cartel boss arrested\n\n"
         "MONTERREY, Mexico (AP) - Omar Trevino Morales was arrested in a pre-dawn raid in San Pedro Garza Garcia, "
-        "a wealthy suburb of Monterrey, an official said. A man was later detained in Slidell, La., police said.\n"))
+        "a wealthy suburb of Monterrey, an official said. A man was later detained in Slidell, La., police said. "
+        "A number of Western states accused the cartels of the killings.\n"))
     with sqlite3.connect(db) as connection:
         places = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
-    assert "San" not in places
+    assert "San" not in places and "Western" not in places  # "Western" was Cuba City, Wisconsin
     assert all(code in ("MX", "US") for code in places.values()), places
     assert places.get("Louisiana") == "US"
 
