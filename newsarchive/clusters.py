@@ -129,13 +129,20 @@ def _finer(a: dict, b: dict) -> bool:
         rank.get(a["place_precision"], 0) < rank.get(b["place_precision"], 0)
 
 
+def _agree(a: dict, b: dict) -> bool:
+    """Whether two reports name the same first actor or give the same toll: what an undated report
+    needs besides its place to be another's ("the attack killed 58" and "killed 58 in Las Vegas")."""
+    return (a["actor1_id"] is not None and a["actor1_id"] == b["actor1_id"]) or \
+        (a["fatalities"] is not None and a["fatalities"] == b["fatalities"])
+
+
 def _join_other_outlets(event_rows: list[dict], root, join) -> None:
     """Join the reports other outlets give of one event in their own words: the same type of event,
     no two weapons, no two named first actors, at one place (or a quarter of its town) on one day.
     A report of one-off violence (one_off_types: a bombing, a strike, a massacre; not fighting,
     which goes on day after day) that fits less closely (a day apart, only the province or the
-    country, only the week or month, no date) joins, of the same sub-type, the one cluster of other
-    stories that fits it, never one of several (a city shelled day after day), nor one its own story
+    country, only the week or month; no date, when it names the same first actor or toll) joins, of
+    the same sub-type, the one cluster of other stories that fits it, never one of several (a city shelled day after day), nor one its own story
     tells apart; clusters then span no more days than before."""
     family, one_off = lexicon().weapon_family, lexicon().words["one_off_types"]
     blocks = defaultdict(list)
@@ -196,7 +203,8 @@ def _join_other_outlets(event_rows: list[dict], root, join) -> None:
             for b in rows:
                 if a["sub_event_type"] == b["sub_event_type"] and not _finer(a, b):
                     when, where = _when(a, b), _where(a, b)
-                    if when is not None and where is not None and 0 < when + where <= LOOSEST:
+                    if when is not None and where is not None and 0 < when + where <= LOOSEST \
+                            and (a["event_date"] or _agree(a, b)):
                         fitting.add(root(b["id"]))
             fitting.discard(root(a["id"]))
             if len(fitting) == 1 and a["story_id"] not in stories[next(iter(fitting))]:

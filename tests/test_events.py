@@ -409,16 +409,27 @@ def test_other_outlets_reports_a_day_apart_or_naming_the_province_or_month_are_o
 def test_an_undated_report_is_of_the_one_event_at_its_place_in_the_days_before_its_publication():
     from newsarchive.clusters import cluster_events
 
-    # "A missile strike hit Homs" in an article of April 8: the strike another outlet dated April 7
-    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None)]
+    # "A missile strike by the US killed five in Homs" in an article of April 8: the strike another
+    # outlet dated April 7, if they name the same first actor or the same toll; else it says too little
+    rows = [_strike(1, 10, "Homs", "2017-04-07", actor1=5), _strike(2, 20, "Homs", None, None, actor1=5)]
     cluster_events(rows)
     assert rows[0]["cluster_id"] == rows[1]["cluster_id"]
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None)]
+    rows[0]["fatalities"] = rows[1]["fatalities"] = 5
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] == rows[1]["cluster_id"]
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None)]
+    cluster_events(rows)
+    assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
     # published ten days later, it tells of something else; nor does it join one of two strikes
-    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 20, "Homs", None, None, published="2017-04-18")]
+    rows = [_strike(1, 10, "Homs", "2017-04-07", actor1=5), _strike(2, 20, "Homs", None, None, actor1=5,
+                                                                    published="2017-04-18")]
     cluster_events(rows)
     assert rows[0]["cluster_id"] != rows[1]["cluster_id"]
     rows = [_strike(1, 10, "Homs", "2017-04-07", actor1=5), _strike(2, 30, "Homs", "2017-04-06", actor1=6),
             _strike(3, 20, "Homs", None, None)]
+    for row in rows:
+        row["fatalities"] = 5
     cluster_events(rows)
     assert rows[2]["cluster_id"] not in (rows[0]["cluster_id"], rows[1]["cluster_id"])
 
