@@ -346,6 +346,12 @@ class ArticleLinker:
                 region = self.gazetteer.resolve(text, set(), kinds=("region",))
                 if region is not None and region.admin1:
                     divisions.add((region.country_code, region.admin1))
+                elif label == "GPE":
+                    # a town only one place in the world bears ("Watertown" aside, "Delano" is Minnesota's
+                    # only if no other): its division is the story's too, as the divisions it names are
+                    towns, exact = self.gazetteer.candidates(text)
+                    if exact and len(towns) == 1 and towns[0].kind == "city" and towns[0].admin1:
+                        divisions.add((towns[0].country_code, towns[0].admin1))
             if label not in ("GPE", "NORP") or BASED_AFTER.match(self.body, end):
                 continue  # "the Britain-based Syrian Observatory": where a group is based, not the story's country
             place = self.gazetteer.resolve(text, set(), kinds=("country", "region"))

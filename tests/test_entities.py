@@ -439,3 +439,16 @@ def test_a_county_or_parish_is_a_place_in_the_state_the_story_names(tmp_path):
     assert places["Collier County"] == ("US", "region", 26)
     assert places["Orange County"] == ("US", "region", 29)  # Florida's (28.5 N), not California's (33.7 N)
     assert places["Lafourche Parish"][:2] == ("US", "region")
+
+
+
+def test_a_town_only_one_place_bears_tells_which_of_two_same_name_towns_the_story_means(tmp_path):
+    # Biddeford is Maine's alone: the Portland of this story is Maine's (66,000 people), not
+    # Oregon's (630,000), though the story names no state.
+    db = one_article(tmp_path, "fire.txt", (
+        "Warehouse fire\n\n"
+        "Fire crews from Biddeford helped firefighters in Portland on Saturday as a warehouse burned, "
+        "officials said.\n"))
+    with sqlite3.connect(db) as connection:
+        portland = connection.execute("select longitude from entities where name = 'Portland'").fetchone()
+    assert portland is not None and portland[0] > -80  # Portland, Maine (-70.3), not Oregon (-122.7)
