@@ -149,11 +149,14 @@ class Tolls:
         if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in ("life", "lives") \
                 and head.head.head.lemma_.lower() in words["life_taking_verbs"]:
             lemmas.add("life")  # "an attack claimed the lives of some 80 people"
-        elif token.dep_ == "pobj" and head.dep_ == "prep":  # "the death toll rose to 50", "the toll stood at 12"
-            verb = head.head
-            lemmas |= {c.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS}
-            lemmas |= {g.lemma_.lower() for c in verb.children if c.dep_ in SUBJECTS for g in c.children}
-            head = verb
+        elif token.dep_ == "pobj" and head.dep_ == "prep" or token.dep_ in ("dobj", "attr") and head.pos_ in ("VERB", "AUX"):
+            # "the death toll rose to 50", "the toll stood at 12", "the death toll has reached 126", "the toll was 12"
+            verb = head.head if token.dep_ == "pobj" else head
+            subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+            if token.dep_ == "pobj" or any(c.lemma_.lower() == "toll" for c in subjects):
+                lemmas |= {c.lemma_.lower() for c in subjects}
+                lemmas |= {g.lemma_.lower() for c in subjects for g in c.children}
+                head = verb
         if not lemmas & words["fatal_words"]:
             return False
         if token.dep_ == "nsubj" and head.lemma_.lower() in words["killing_verbs"]:

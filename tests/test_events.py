@@ -1166,3 +1166,13 @@ def test_an_arrest_after_an_accident_is_a_criminal_case_not_an_event(tmp_path):
     found = rows(db, EVENTS)
     assert not any("manslaughter" in row["evidence"] for row in found), found
     assert any(row["sub_event_type"] == "Arrests" and "protesters" in row["evidence"] for row in found), found
+
+
+def test_a_death_toll_that_has_reached_a_number_is_the_events_toll(tmp_path):
+    db = built(tmp_path, "convoy.txt", (
+        "Convoy bombing toll rises\n"
+        "Published: 2017-04-16T10:00:00Z\n\n"
+        "The death toll from a bomb attack on a crowded bus convoy outside Aleppo on Saturday has reached at "
+        "least 126, the Observatory said.\n"))
+    attack = event_with(db, "convoy", "The death toll from a bomb attack")
+    assert attack["fatalities"] == 126
