@@ -34,6 +34,8 @@ def _toll_head(noun) -> int:
     """The word a counted noun's toll hangs from, past conjuncts ("27 fighters and 26 jihadists")."""
     token = noun
     while token.dep_ == "conj" and token.head != token:
+        if token.head.pos_ == "VERB" and token.pos_ == "NUM":
+            return token.head.i  # "killing a commander and three of his soldiers", the three parsed as the verb's
         token = token.head
     return token.head.i
 
@@ -106,10 +108,12 @@ class Tolls:
 
 
     def _one_victim(self, sent, numbers) -> list:
-        """"An American soldier was killed", "killing a policeman": one person, counted as one. A
-        singular word for a person (side_words) with "a" or "an", that no number counts already."""
+        """"An American soldier was killed", "killing a commander and three of his soldiers": one
+        person, counted as one. A singular word for a person (side_words, people_nouns, captive_nouns)
+        with "a" or "an", that no number counts already."""
         counted = {noun.i for noun, _ in numbers}
-        people = set().union(*self.table.side_words.values())
+        words = self.table.words
+        people = set().union(*self.table.side_words.values(), words["people_nouns"], words["captive_nouns"])
         return [t for t in sent if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in people
                 and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)]
 
@@ -161,6 +165,9 @@ class Tolls:
             return False
         if token.dep_ == "nsubj" and head.lemma_.lower() in words["killing_verbs"]:
             return False  # "Four suicide bombers killed six people": the four are the killers
+        if token.dep_ == "nsubj" and head.lemma_.lower() not in words["fatal_words"] and any(
+                c.dep_ == "advcl" and c.lemma_.lower() in words["killing_verbs"] for c in head.children):
+            return False  # "Three suicide bombers blew themselves up, killing two": the three killed
         if lemmas & words["injury_words"] and not lemmas & {"kill", "dead", "die"}:
             return False
         return running or not self._cumulative(head, token)

@@ -1176,3 +1176,23 @@ def test_a_death_toll_that_has_reached_a_number_is_the_events_toll(tmp_path):
         "least 126, the Observatory said.\n"))
     attack = event_with(db, "convoy", "The death toll from a bomb attack")
     assert attack["fatalities"] == 126
+
+
+def test_bombers_who_blew_themselves_up_killing_others_are_not_the_toll(tmp_path):
+    db = built(tmp_path, "damascus.txt", (
+        "Suicide attack on police headquarters\n"
+        "Published: 2017-10-11T10:00:00Z\n\n"
+        "Three suicide bombers blew themselves up near the police headquarters in Damascus on Wednesday, "
+        "killing two people, the interior ministry said.\n"))
+    assert event_with(db, "damascus", "Three suicide bombers")["fatalities"] == 2
+
+
+def test_one_named_person_and_a_number_killed_together_add_up(tmp_path):
+    # "a commander" is one death; "three of his soldiers" three more: the toll is four
+    db = built(tmp_path, "anbar.txt", (
+        "Convoy ambushed in Anbar\n"
+        "Published: 2015-05-19T10:00:00Z\n\n"
+        "Islamic State fighters ambushed an Iraqi army convoy near Fallujah on Monday, killing a commander and "
+        "three of his soldiers.\n"))
+    ambush = [row for row in rows(db, EVENTS) if row["trigger"] == "ambushed"]
+    assert [row["fatalities"] for row in ambush] == [4], ambush
