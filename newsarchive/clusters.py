@@ -285,7 +285,12 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
             return min(values, key=lambda v: (-values[v], str(v))) if values else None
 
         dated = sorted((r for r in rows if r["event_date"]), key=lambda r: ({"day": 0, "week": 1, "month": 2, "year": 3}[r["date_precision"]], r["event_date"]))
-        fatalities = [r["fatalities"] for r in rows if r["fatalities"] is not None]
+        # each article's toll is the highest it gives (it may update itself); where articles differ,
+        # the lowest of theirs (ACLED's conservative rule)
+        by_article: dict[int, int] = {}
+        for r in rows:
+            if r["fatalities"] is not None:
+                by_article[r["article_id"]] = max(by_article.get(r["article_id"], 0), r["fatalities"])
         clusters.append({
             "id": cluster_id,
             "event_type": common("event_type"),
@@ -295,7 +300,7 @@ def cluster_events(event_rows: list[dict]) -> list[dict]:
             "location_id": common("location_id"),
             "event_date": dated[0]["event_date"] if dated else None,
             "date_precision": dated[0]["date_precision"] if dated else None,
-            "fatalities": max(fatalities) if fatalities else None,
+            "fatalities": min(by_article.values()) if by_article else None,
             "latitude": common("latitude"),
             "longitude": common("longitude"),
             "event_count": len(rows),

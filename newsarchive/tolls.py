@@ -109,11 +109,11 @@ class Tolls:
 
     def _one_victim(self, sent, numbers) -> list:
         """"An American soldier was killed", "killing a commander and three of his soldiers": one
-        person, counted as one. A singular word for a person (side_words, people_nouns, captive_nouns)
-        with "a" or "an", that no number counts already."""
+        person, counted as one. A singular word for a person (side_words, captive_nouns) with "a" or
+        "an", that no number counts already. (Not the people_nouns: "a French citizen had died" is
+        most often one of the dead counted before, by where they came from.)"""
         counted = {noun.i for noun, _ in numbers}
-        words = self.table.words
-        people = set().union(*self.table.side_words.values(), words["people_nouns"], words["captive_nouns"])
+        people = set().union(*self.table.side_words.values(), self.table.words["captive_nouns"])
         return [t for t in sent if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in people
                 and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)]
 

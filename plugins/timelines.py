@@ -192,7 +192,7 @@ def event_charts(clusters, where_words, link, link_args):
          "summary": f"{total} events from {labels[0]} to {ranges[-1][1]}",
          "datasets": [{"label": t, "data": by_type[t], "color": EVENT_TYPES.get(t, OTHER_COLOUR)} for t in types]},
         {"id": "deaths", "title": f"Deaths in events {where_words} per {bar}", "unit": "deaths",
-         "labels": labels, "hrefs": hrefs, "note": "The highest toll reported for each event." + (" " + note if note else ""),
+         "labels": labels, "hrefs": hrefs, "note": "Each event's toll: the lowest an article reports (ACLED's conservative rule)." + (" " + note if note else ""),
          "summary": f"{sum(deaths)} deaths from {labels[0]} to {ranges[-1][1]}",
          "datasets": [{"label": "deaths", "data": deaths, "color": DEATHS_COLOUR}]},
     ]

@@ -1196,3 +1196,17 @@ def test_one_named_person_and_a_number_killed_together_add_up(tmp_path):
         "three of his soldiers.\n"))
     ambush = [row for row in rows(db, EVENTS) if row["trigger"] == "ambushed"]
     assert [row["fatalities"] for row in ambush] == [4], ambush
+
+
+def test_a_clusters_toll_is_the_lowest_an_article_reports_each_article_its_highest():
+    # ACLED's conservative rule where reports differ; an article that updates its own toll ("rose to 5")
+    # reports its highest.
+    from newsarchive.clusters import cluster_events
+
+    rows = [_strike(1, 10, "Homs", "2017-04-07"), _strike(2, 10, "Homs", "2017-04-07"),
+            _strike(3, 20, "Homs", "2017-04-07")]
+    rows[1]["article_id"] = rows[0]["article_id"]  # two mentions in one article: 3, then 5
+    for row, toll in zip(rows, (3, 5, 7)):
+        row["fatalities"] = toll
+    clusters = cluster_events(rows)
+    assert len(clusters) == 1 and clusters[0]["fatalities"] == 5
