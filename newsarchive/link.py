@@ -431,6 +431,10 @@ class ArticleLinker:
             if region:
                 return self._place_entity(region, "GPE")
             place_type = place_type or "LOC"  # "Villat Homr district": a place, if not a province
+            if region_noun.lower() in LOCAL_DIVISIONS and span.end + 1 < len(doc) and doc[span.end + 1].lower_ == "of":
+                # "the al Midan district of Damascus": a quarter of the town named after it, which the
+                # gazetteer lacks; a same-name village elsewhere (Ma'dan, 400 km off) is not it
+                return f"loc:{person_key(text)}", EntityInfo("LOC")
         if (span[-1].lower_ in table.venue_nouns or (after is not None and after.lower_ in table.venue_nouns)) \
                 and label in ("GPE", "LOC", "FAC"):
             return f"fac:{person_key(text)}", EntityInfo("FAC")  # "La Terrasse restaurant": a venue's name, no town

@@ -452,3 +452,14 @@ def test_a_town_only_one_place_bears_tells_which_of_two_same_name_towns_the_stor
     with sqlite3.connect(db) as connection:
         portland = connection.execute("select longitude from entities where name = 'Portland'").fetchone()
     assert portland is not None and portland[0] > -80  # Portland, Maine (-70.3), not Oregon (-122.7)
+
+
+def test_a_district_of_a_named_town_is_a_quarter_of_it_not_a_same_name_village_elsewhere(tmp_path):
+    # "al Midan" matched Ma'dan, a Syrian village 400 km from Damascus.
+    db = one_article(tmp_path, "midan.txt", (
+        "Suicide bombers hit Damascus\n\n"
+        "DAMASCUS (AFP) - Four suicide bombers blew themselves up in the al Midan district of Damascus on Monday, "
+        "killing 15 people including five policemen, a monitor said.\n"))
+    with sqlite3.connect(db) as connection:
+        midan = connection.execute("select type, geoname, latitude from entities where name like '%Midan%'").fetchall()
+    assert midan and all(geoname is None and latitude is None for _, geoname, latitude in midan), midan
