@@ -49,6 +49,9 @@ BASED_AFTER = re.compile(r"\s*-\s*based\b")
 # one- or two-letter abbreviations ("Dr", "Sr"): a place the gazetteer does not know is none of these.
 ACRONYM = re.compile(r"[A-Z0-9*&+]{2,6}|(?=(?:.*[A-Z]){2})(?![A-Z][a-z]+$)[A-Za-z0-9*&+]{2,6}")
 ABBREVIATION = re.compile(r"[A-Z][a-z]?\.?")
+# A town inside an organisation's name counts as a place only from this size: smaller names are
+# as often a founder's or a brand's ("Kelly Services", "Ford Motor").
+EMBEDDED_TOWN_POPULATION = 15_000
 LOCAL_DIVISIONS = {"district", "county", "parish", "borough", "subdistrict", "municipality"}
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
 
@@ -230,7 +233,9 @@ class ArticleLinker:
     def _embedded_places(self, span, pattern_id: str, context: set[str]) -> list[tuple[Place, object]]:
         """The countries, first-level divisions and continents an organisation's name holds, by
         their exact names: "Japan" in "Japan's Ministry of Agriculture", "Alberta" in "University of
-        Alberta", "U.S." in "U.S. Army". Not the whole name (that is a typing question), not an
+        Alberta", "U.S." in "U.S. Army"; and a town of the story's countries (of 15,000 people or
+        more) or a county that opens the name or follows its "of": "Oakdale Fire Department",
+        "University of Cincinnati". Not the whole name (that is a typing question), not an
         outlet's name ("The Washington Post" is no mention of Washington)."""
         if pattern_id and not pattern_id.startswith("actor:") or self.registry.match_name(span.text):
             return []
@@ -244,6 +249,13 @@ class ArticleLinker:
                     continue
                 exact = self.gazetteer.candidates(part.text)[1]
                 place = self.gazetteer.resolve(part.text, context, kinds=("country", "region", "continent")) if exact else None
+                opens = part.start == span.start or span.doc[part.start - 1].lower_ == "of"
+                if place is None and exact and opens and context:
+                    # "Oakdale Fire Department", "University of Cincinnati", "Butler County Coroner": the town
+                    # or county of the story's countries that opens the name, or follows its "of"
+                    town = self.gazetteer.resolve(part.text, context, kinds=("city", "district"), local_only=True)
+                    if town is not None and (town.kind == "district" or town.population >= EMBEDDED_TOWN_POPULATION):
+                        place = town
                 if place is not None:
                     found.append((place, part))
                     i += size - 1

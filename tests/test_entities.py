@@ -463,3 +463,17 @@ def test_a_district_of_a_named_town_is_a_quarter_of_it_not_a_same_name_village_e
     with sqlite3.connect(db) as connection:
         midan = connection.execute("select type, geoname, latitude from entities where name like '%Midan%'").fetchall()
     assert midan and all(geoname is None and latitude is None for _, geoname, latitude in midan), midan
+
+
+def test_a_town_that_opens_an_organisations_name_is_a_place_named_too(tmp_path):
+    db = one_article(tmp_path, "fire.txt", (
+        "House fire in Alabama\n\n"
+        "The Huntsville Fire Department said a house burned on Monday in Alabama. The University of Cincinnati "
+        "sent researchers, and a spokesman for Kelly Services said its staff were safe.\n"))
+    with sqlite3.connect(db) as connection:
+        places = {text for (text,) in connection.execute(
+            "select m.text from mentions m join entities e on e.id = m.entity_id where e.type = 'GPE'")}
+        orgs = dict(connection.execute("select name, country_code from entities where type = 'ORG'"))
+    assert {"Huntsville", "Cincinnati", "Alabama"} <= places, places
+    assert "Kelly" not in places  # a small town's name in a company's name is its founder's
+    assert orgs.get("Huntsville Fire Department") == "US"
