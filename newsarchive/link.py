@@ -358,6 +358,8 @@ class ArticleLinker:
                 region = self.gazetteer.resolve(text, set(), kinds=("region",))
                 if region is not None and region.admin1:
                     divisions.add((region.country_code, region.admin1))
+                    if label == "LOC" and self.gazetteer.candidates(text)[1]:
+                        counts[region.country_code] += 1  # "the Eastern Cape", tagged LOC: South Africa
                 elif label == "GPE":
                     # a town only one place in the world bears ("Watertown" aside, "Delano" is Minnesota's
                     # only if no other): its division is the story's too, as the divisions it names are
@@ -453,6 +455,12 @@ class ArticleLinker:
         if label in ("GPE", "LOC", "FAC") or place_type:
             named_with_noun = after is not None and after.lower_ in table.place_nouns
             local = place_type in ("LOC", "FAC")
+            if local and len(span) > 1 and span[-1].lower_ in table.place_nouns:
+                # "Cape Town", "Jersey City": a city whose name ends in a place noun is that city, not a
+                # neighbourhood of the story's countries only
+                towns, exact = self.gazetteer.candidates(text)
+                local = not (exact and any(t.kind == "city" and t.population >= EMBEDDED_TOWN_POPULATION
+                                           for t in towns))
             qualifier = self._qualifier(span)
             if qualifier is not None and self.gazetteer.resolve(text, set(), kinds=("country", "region")):
                 qualifier = None  # a list of countries ("Canada, Australia"), not a town and its country

@@ -477,3 +477,15 @@ def test_a_town_that_opens_an_organisations_name_is_a_place_named_too(tmp_path):
     assert {"Huntsville", "Cincinnati", "Alabama"} <= places, places
     assert "Kelly" not in places  # a small town's name in a company's name is its founder's
     assert orgs.get("Huntsville Fire Department") == "US"
+
+
+def test_a_city_whose_name_ends_in_a_place_noun_is_that_city(tmp_path):
+    # "Cape Town" ends in "Town", which made it a neighbourhood of the story's countries only; and the
+    # model tagged "the Eastern Cape" LOC, so the story had no country at all.
+    db = one_article(tmp_path, "docket.txt", (
+        "Rape case\n\n"
+        "According to the statements in the docket she came to Cape Town after she was in the Eastern Cape. "
+        "It is therefore unknown whether she was raped there or in Cape Town.\n"))
+    with sqlite3.connect(db) as connection:
+        cape_town = connection.execute("select country_code, geo_precision from entities where name = 'Cape Town'").fetchone()
+    assert cape_town == ("ZA", "exact")
