@@ -68,24 +68,28 @@ def _days(row) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
-def months_touched(row) -> set[str]:
-    """The months ("YYYY-MM") of the days a report of another outlet may date the same event to."""
-    span = _days(row)
-    if span is None:
-        return set()
-    day, last = span[0] - timedelta(days=DAYS_APART), span[1] + timedelta(days=DAYS_APART)
+def _months(first: date, last: date) -> set[str]:
     months = set()
-    while day <= last:
-        months.add(day.isoformat()[:7])
-        day += timedelta(days=1)
+    while first <= last:
+        months.add(first.isoformat()[:7])
+        first = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    months.add(last.isoformat()[:7])
     return months
 
 
-def _when(a: dict, b: dict) -> int | None:
-    """How loosely two reports' dates agree: 0 the same day; 1 a day apart (outlets in other time
-    zones); 2 one's day in the other's week or month, or in the days before an undated report's
-    publication (each date's precision respected); else None."""
-    da, db = _days(a), _days(b)
+def months_touched(row) -> set[str]:
+    """The months ("YYYY-MM") of the days a report of another outlet may date the same event to, or
+    publish it in undated."""
+    span = _days(row)
+    if span is None:
+        return set()
+    return _months(span[0] - timedelta(days=DAYS_APART), span[1] + timedelta(days=max(DAYS_APART, UNDATED_DAYS)))
+
+
+def _when(da: tuple[date, date] | None, db: tuple[date, date] | None) -> int | None:
+    """How loosely two reports' dates (their _days) agree: 0 the same day; 1 a day apart (outlets in
+    other time zones); 2 one's day in the other's week or month, or in the days before an undated
+    report's publication (each date's precision respected); else None."""
     if da is None or db is None:
         return None
     a_day, b_day = da[0] == da[1], db[0] == db[1]
@@ -145,9 +149,10 @@ def _join_other_outlets(event_rows: list[dict], root, join) -> None:
     the same sub-type, the one cluster of other stories that fits it, never one of several (a city shelled day after day), nor one its own story
     tells apart; clusters then span no more days than before."""
     family, one_off = lexicon().weapon_family, lexicon().words["one_off_types"]
+    spans_of = {row["id"]: _days(row) for row in event_rows}
     blocks = defaultdict(list)
     for row in event_rows:
-        if row["location_id"] and row["country"] and _days(row):
+        if row["location_id"] and row["country"] and spans_of[row["id"]]:
             blocks[(row["event_type"], row["country"])].append(row)
     actors: dict[int, set] = defaultdict(set)  # a cluster's named first actors
     stories: dict[int, set] = defaultdict(set)  # the stories that report it
@@ -198,11 +203,17 @@ def _join_other_outlets(event_rows: list[dict], root, join) -> None:
         # one cluster of that sub-type that fits, and not one a's own story tells apart from it
         if rows[0]["event_type"] not in one_off:
             continue  # fighting goes on day after day: only one-off violence is matched loosely
+        # a report can fit only one whose dates share a month with the days it may be told of
+        by_month = defaultdict(list)
+        for row in rows:
+            for month in _months(*spans_of[row["id"]]):
+                by_month[(row["sub_event_type"], month)].append(row)
         for a in sorted(rows, key=lambda r: r["id"]):
             fitting = set()
-            for b in rows:
-                if a["sub_event_type"] == b["sub_event_type"] and not _finer(a, b):
-                    when, where = _when(a, b), _where(a, b)
+            near = {b["id"]: b for month in months_touched(a) for b in by_month.get((a["sub_event_type"], month), ())}
+            for b in near.values():
+                if not _finer(a, b):
+                    when, where = _when(spans_of[a["id"]], spans_of[b["id"]]), _where(a, b)
                     if when is not None and where is not None and 0 < when + where <= LOOSEST \
                             and (a["event_date"] or _agree(a, b)):
                         fitting.add(root(b["id"]))

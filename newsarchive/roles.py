@@ -163,11 +163,15 @@ class Roles:
             return None
         return self._forces_of(self.entities[key].get("country_code"))
 
+    def _named_state_forces(self, code: str | None) -> list:
+        """A country's curated state forces that the article names."""
+        return [k for k in state_forces().get(code, ()) if k in self.entities] if code else []
+
     def _forces_of(self, code: str | None) -> int | None:
         """A country's curated state forces when the article names them, else the country itself."""
         if not code:
             return None
-        forces = [k for k in state_forces().get(code, ()) if k in self.entities]
+        forces = self._named_state_forces(code)
         if forces:
             return forces[0]
         return f"place:country:{code}" if f"place:country:{code}" in self.entities else None
@@ -252,7 +256,7 @@ class Roles:
                 continue
             place = event.location or self.focus
             code = self.entities[place].get("country_code") if place is not None else None
-            forces = [key for key in state_forces().get(code, ()) if key in self.entities and key != event.actor2]
+            forces = [key for key in self._named_state_forces(code) if key != event.actor2]
             if forces:
                 event.actor1 = forces[0]
 

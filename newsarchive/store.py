@@ -743,6 +743,7 @@ class Archive:
         from .clusters import months_touched
 
         scope: dict[int, dict] = {}
+        asked: set[tuple[str, str, str]] = set()  # (type, country, month) blocks already read
         rows = self._event_rows("events.id in (%s)", sorted(seeds))
         rows += self._event_rows("events.cluster_id in (%s)", sorted(self.dirty_clusters))
         while rows:
@@ -756,14 +757,17 @@ class Archive:
             for fact in sorted(facts):
                 rows += self._event_rows("events.sub_event_type = ? and events.actor1_id = ? and events.location_id = ? "
                                          "and events.event_date = ? and events.date_precision = 'day'", list(fact))
-            # _join_other_outlets: the same type of event in the same country, in the months a day
-            # either side of the report's date (or its week or month) touches
+            # _join_other_outlets: the same type of event in the same country, dated (or, undated,
+            # published) in the months the report's days touch
             months = {(row["event_type"], row["country"], month) for row in fresh if row["country"]
-                      for month in months_touched(row)}
+                      for month in months_touched(row)} - asked
+            asked |= months
             for event_type, country, month in sorted(months):
-                rows += self._event_rows("events.event_type = ? and substr(events.event_date, 1, 7) = ? and "
-                                         "events.location_id in (select id from entities where country_code = ?)",
-                                         [event_type, month, country])
+                rows += self._event_rows(
+                    "events.event_type = ? and events.location_id in (select id from entities where country_code = ?) "
+                    "and (events.event_date >= ? and events.event_date < ? or events.event_date is null "
+                    "and articles.published >= ? and articles.published < ?)",
+                    [event_type, country, month, month + "~", month, month + "~"])
             rows = [row for row in rows if row["id"] not in scope]
         return list(scope.values())
 
