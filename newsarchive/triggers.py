@@ -573,7 +573,8 @@ class Triggers:
             named = any(t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod", "poss", "amod")
                         for t in word.subtree if t.i < word.i)
             told = told or [(e.event_type, e.sub_event_type) for e in events if e is not event and not named
-                            and e.sentence_id == event.sentence_id and e.location == event.location
+                            and e.sentence_id == event.sentence_id
+                            and (None in (e.location, event.location) or e.location == event.location)
                             and e.sub_event_type in words["specific_remote_violence"]
                             and (None in (e.date, event.date) or e.date == event.date)]
             if told:  # several kinds ("five suicide bombers and two car bombs"): the kind told most, else first
