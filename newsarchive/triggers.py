@@ -550,9 +550,13 @@ class Triggers:
         # happened there ("the road was heavily bombarded again on Monday", in a story about bombings elsewhere)
         # (a bomb or a blast that names no kind, "Bombs killed nearly 150", is told, not specific: it does
         # not outvote the suicide bombers the article names)
-        specific = [e for e in events if e.sub_event_type in words["specific_remote_violence"] and e.date
-                    and e.precision == "day" and e.location and e.place_told
-                    and (e.specific or e.sub_event_type != "Remote explosive/landmine/IED")]
+        told_here = [e for e in events if e.sub_event_type in words["specific_remote_violence"]
+                     and e.location and e.place_told and (e.specific or e.sub_event_type != "Remote explosive/landmine/IED")]
+        specific = [e for e in told_here if e.date and e.precision == "day"]
+        # an article that dates nothing at a place ("at least 35 workers were killed" in Hodeida, where it
+        # told air strikes, undated): its undated killing there is that violence too (not its "assault",
+        # which may be the offensive the bombings were part of)
+        undated = [e for e in told_here if e.date is None and not any(d.location == e.location for d in events if d.date)]
         for event in events:
             word = self._generic_word(event.trigger)
             if word is None or event.sub_event_type in \
@@ -567,6 +571,8 @@ class Triggers:
             # ("the attack", "the blasts", "killed": not "a violent attack", which tells of a new one)
             undated_one_day = event.date is None and len({e.date for e in here}) == 1 and not self._indefinite(word)
             told = [(e.event_type, e.sub_event_type) for e in here if e.date == event.date or undated_one_day]
+            if not told and event.date is None and word.lemma_.lower() in words["killing_verbs"]:
+                told = [(e.event_type, e.sub_event_type) for e in undated if e is not event and e.location == event.location]
             # "A suicide car bomber rammed the gates ... in an attack that killed three": its own sentence's
             # kind; not for an attack named apart ("killed the terrorist behind the Westgate mall attack")
             # or one dated apart ("the 2013 attack on the Westgate mall ... after American strikes killed")

@@ -286,6 +286,26 @@ def test_a_generic_word_for_violence_takes_the_kind_its_place_and_day_were_told(
     assert killed and all(row["sub_event_type"] == "Suicide bomb" for row in killed), killed
 
 
+def test_a_generic_word_takes_the_kind_of_the_violence_its_own_sentence_or_undated_place_tells(tmp_path):
+    # "in an attack": the suicide bombing its own sentence tells, though only the attack has a place
+    db = built(tmp_path, "qaa.txt", (
+        "Suicide bombers strike Lebanese village\n"
+        "Published: 2016-06-27T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Four suicide bombers killed six people and wounded 19 others in an attack in a "
+        "Lebanese village at the border with Syria on Monday, security sources said.\n"))
+    attack = [row for row in rows(db, "select * from events") if row["trigger"] == "attack"]
+    assert attack and attack[0]["sub_event_type"] == "Suicide bomb", attack
+    # an undated page: the workers killed in Hodeida died in the air strikes it tells there, undated too
+    (tmp_path / "qaa.txt").unlink()
+    db = built(tmp_path, "hodeida.txt", (
+        "Saudi-led air strikes hit dairy factory in Yemen\n\n"
+        "Saudi-led coalition warplanes carried out air strikes on a dairy factory in Hodeida, residents said.\n\n"
+        "According to the medical center in Hodeida, at least 35 workers were killed, many of them crushed by "
+        "the rubble.\n"))
+    killed = [row for row in rows(db, "select * from events") if "35 workers" in row["evidence"]]
+    assert killed and all(row["sub_event_type"] == "Air/drone strike" for row in killed), killed
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
