@@ -23,7 +23,8 @@ UNDATED_DAYS = 3
 LOOSEST = 2
 
 
-def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors: bool = False) -> list[list]:
+def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors: bool = False,
+                    battles: bool = False) -> list[list]:
     """Groups of mentions of one bombing, strike or massacre, by key.
 
     mentions: (key, location, day, event type, sub-type, actor1), day None unless precise to the
@@ -32,8 +33,12 @@ def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors
     occurrences, and a mention naming none then belongs to neither. one_weapon_any_actors: a group
     whose mentions all name one weapon is one occurrence even if its mentions name two first actors
     (one of them misread: one article seldom tells two suicide bombings in one town on one day).
+    battles: battles count too, whatever their first actors (each side is the first actor of some
+    mention of a gunfight), for a toll: one article seldom tells two gunfights in one town on one day.
     """
     one_off, family = table.words["one_off_types"], table.weapon_family
+    if battles:
+        one_off = [*one_off, "Battles"]
     by_day = defaultdict(list)
     for key, location, day, event_type, sub_type, actor1 in mentions:
         if location and day and event_type in one_off:
@@ -44,7 +49,7 @@ def same_occurrence(mentions: list[tuple], table: Lexicon, one_weapon_any_actors
         for weapon in weapons if len(weapons) > 1 else [None]:
             group = [(key, w, actor1) for key, w, actor1 in found if weapon is None or w == weapon]
             one_weapon = one_weapon_any_actors and None not in {w for _, w, _ in group}
-            if len(group) > 1 and (one_weapon or len({actor1 for _, _, actor1 in group} - {None}) <= 1):
+            if len(group) > 1 and (one_weapon or battles or len({actor1 for _, _, actor1 in group} - {None}) <= 1):
                 groups.append([key for key, _, _ in group])
     return groups
 

@@ -332,3 +332,15 @@ class Tolls:
                 if len(actors) == 1 and events[i].actor1 is None and events[i].actor2 not in actors \
                         and not events[i].by_means and mentions[group[0]][2] != UNDATED:
                     events[i].actor1 = next(iter(actors))
+        # "Eleven people were killed in a gunfight when gang members ambushed a police convoy ... the
+        # attack on police": the mentions of a fight at one place on one day share its toll too; not a
+        # town taken or a bombing that day, which are events of their own, nor undated mentions (a story of
+        # a battle for a town tells of fighting on several days)
+        fight = [m for m, e in zip(mentions, events) if m[2] != UNDATED and (e.sub_event_type == "Armed clash" or (
+            e.sub_event_type not in self.table.words["specific_remote_violence"] and self._generic_word(e.trigger) is not None))]
+        for group in same_occurrence(fight, self.table, battles=True):
+            tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
+            if tolls and any(events[i].event_type == "Battles" for i in group):
+                for i in group:
+                    if events[i].fatalities is None:
+                        events[i].fatalities = max(tolls)

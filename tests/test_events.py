@@ -306,6 +306,19 @@ def test_a_generic_word_takes_the_kind_of_the_violence_its_own_sentence_or_undat
     assert killed and all(row["sub_event_type"] == "Air/drone strike" for row in killed), killed
 
 
+def test_the_mentions_of_one_gunfight_share_its_toll_but_not_a_town_taken_that_day(tmp_path):
+    db = built(tmp_path, "ocotlan.txt", (
+        "Gunmen ambush police convoy in western Mexico\n"
+        "Published: 2015-03-20T18:00:00Z\n\n"
+        "OCOTLAN, Mexico (AP) - Suspected gang members ambushed a police convoy in Ocotlan on Thursday, "
+        "the state security commission said.\n\n"
+        "Eleven people were killed in Ocotlan on Thursday, officials said.\n\n"
+        "Separately, cartel gunmen seized the town hall of Ocotlan on Thursday, residents said.\n"))
+    tolls = {row["trigger"]: row["fatalities"] for row in rows(db, "select * from events")}
+    assert tolls["ambushed"] == 11, tolls  # the ambush is the killing told of that place and day
+    assert tolls["seized"] is None, tolls  # a town hall taken that day is another event
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
