@@ -25,6 +25,7 @@ from unidecode import unidecode
 from .actors import COLLECTIVE_TYPE, actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .institutions import with_institutions
+from .untagged_places import with_untagged_places
 from .outlets import load_registry
 from .person_names import PersonNames
 from .datafiles import load as load_data
@@ -175,6 +176,7 @@ class ArticleLinker:
         home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
         entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country)
+        entities = with_untagged_places(doc, entities, rules().locative, rules().of_a_place, self._well_known_place)
         spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]
@@ -209,6 +211,17 @@ class ArticleLinker:
                 links.entities[key] = info  # the first mention, or the first that tells the country
             links.mentions.append((start, end, text, key))
         return links
+
+    def _well_known_place(self, text: str) -> str | None:
+        """"country" for a country's exact name; "place" for a first-level division's or a city of 100,000's."""
+        places, exact = self.gazetteer.candidates(text)
+        if not exact:
+            return None
+        if any(p.kind == "country" for p in places):
+            return "country"
+        if any(p.kind == "region" or p.kind == "city" and p.population >= RETYPE_MIN_POPULATION for p in places):
+            return "place"
+        return None
 
     def _split_unmarked_possessive(self, span_info) -> list[tuple]:
         """"Syrias Hama province", "Aleppos Old City": text whose apostrophes were stripped (as some

@@ -489,3 +489,35 @@ def test_a_city_whose_name_ends_in_a_place_noun_is_that_city(tmp_path):
     with sqlite3.connect(db) as connection:
         cape_town = connection.execute("select country_code, geo_precision from entities where name = 'Cape Town'").fetchone()
     assert cape_town == ("ZA", "exact")
+
+
+def test_a_well_known_place_the_model_left_untagged_is_found_where_the_text_puts_a_place(tmp_path):
+    db = one_article(tmp_path, "convoy.txt", (
+        "Car bomb hits evacuation convoy\n\n"
+        "Rebels said 40 fighters from the besieged villages of Nubl and Zahraa were wounded when a car bomb hit "
+        "their convoy at a checkpoint south of Aleppo on Sunday.\n"))
+    aleppo = entity(db, "Aleppo")  # the model tags nothing there
+    assert aleppo["country_code"] == "SY" and aleppo["latitude"] is not None
+
+
+def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
+    import spacy
+
+    from newsarchive.gazetteer import default_gazetteer
+    from newsarchive.link import ArticleLinker
+    from newsarchive.nlp import DEFAULT_MODEL
+    from newsarchive.untagged_places import with_untagged_places
+
+    nlp, linker = spacy.load(DEFAULT_MODEL), ArticleLinker(default_gazetteer())
+
+    def found(text, spans=()):
+        doc = nlp(text)
+        given = [doc.char_span(text.index(s), text.index(s) + len(s), label="PERSON") for s in spans]
+        return [s.text for s in with_untagged_places(doc, given, frozenset({"in", "near", "at", "west"}),
+                                                     frozenset({"town"}), linker._well_known_place)
+                if s.label_ == "GPE"]
+
+    assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
+    assert found("The town of Manchester was quiet in March, officials at Reuters said.") == ["Manchester"]
+    assert found("Slovenia acted more quickly than the Ukraine Trade Mission.") == ["Slovenia"]
+    assert found("Jordan said Jordan would win.", spans=["Jordan"]) == []  # a person elsewhere in the text

@@ -1,0 +1,66 @@
+"""Place names the model left untagged: "a transit point west of Aleppo", "Azerbaijan puts pressure".
+
+spaCy's small English model misses a well-known place now and then, most often a foreign name
+in a long sentence. Such a name is read as a place where the text puts it as one (after a
+locative preposition: "in", "near", "west of", or after "the town of") and the gazetteer knows
+it by that exact name as a country, a first-level division or a city of 100,000 people; any
+other capitalised word there ("in March", "at Reuters") stays as it was. A country's own name
+needs no cue, unless it runs into other name words ("Air France KLM", "Ukraine Trade Mission")
+or the model calls it a person elsewhere in the text ("Jordan said").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+MAX_WORDS = 3  # "Khan Sheikhoun", "Ras al-Ain", "Deir ez-Zor"
+COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
+
+
+def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns_of_a_place: frozenset[str],
+                         known_place) -> list[Span]:
+    """spans (the doc's entity spans) and a GPE span for each untagged place name a place cue opens.
+
+    known_place(text): "country" when the gazetteer knows text exactly as a country, "place" as a
+    first-level division or a city of 100,000, else None.
+    """
+    tagged = {t.i for span in spans for t in span}
+    people = {span.text for span in spans if span.label_ == "PERSON"}
+    found: list[Span] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if token.i in tagged or not _name_word(token):
+            i += 1
+            continue
+        cue = _place_cue(doc, i, locative, nouns_of_a_place)
+        end = i + 1
+        while end < len(doc) and end - i < MAX_WORDS and end not in tagged and _name_word(doc[end]):
+            end += 1
+        # the longest run the gazetteer knows ("Khan Sheikhoun", not "Khan")
+        for stop in range(end, i, -1):
+            kind = known_place(doc[i:stop].text)
+            alone = stop == end and (i == 0 or not _name_word(doc[i - 1])) and doc[i:stop].text not in people
+            if kind is not None and (cue or kind == "country" and alone):
+                found.append(Span(doc, i, stop, label="GPE"))
+                i = stop
+                break
+        else:
+            i += 1
+    return sorted([*spans, *found], key=lambda span: span.start) if found else spans
+
+
+def _name_word(token) -> bool:
+    """A capitalised word of a name, not an all-capitals heading or an abbreviation."""
+    return token.pos_ == "PROPN" and token.text[:1].isupper() and not token.text.isupper()
+
+
+def _place_cue(doc, i: int, locative: frozenset[str], nouns_of_a_place: frozenset[str]) -> bool:
+    """A locative preposition before the word ("in", "near"), or "of" after a place noun or a compass
+    word ("the town of", "west of")."""
+    if i == 0:
+        return False
+    before = doc[i - 1].lower_
+    if before in locative and before not in COMPASS:
+        return True
+    return before == "of" and i >= 2 and (doc[i - 2].lower_ in COMPASS or doc[i - 2].lemma_.lower() in nouns_of_a_place)
