@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+from .acronyms import bracketed_acronym
 from .actors import COLLECTIVE_TYPE, actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .institutions import with_institutions
@@ -41,6 +42,7 @@ NAME_MATCH = 90
 RETYPE_MIN_POPULATION = 100_000
 # Nouns that make "<name> <noun>" the name of a province rather than of its capital.
 PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
+BRACKETED_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)$")  # "People Power Party (PPP)"
 POSSESSIVE_RUN = re.compile(r"[A-Z][a-z]{3,}s")  # "Syrias", "Aleppos": a name and its possessive, apostrophe lost
 # ", W.Va." or ", Costa Rica" after a place's name, up to the next comma, stop, bracket or dash
 QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
@@ -183,6 +185,7 @@ class ArticleLinker:
         context, main_country, divisions, leading = self._story_places(spans, dateline, home_country)
         resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
         resolved = self._join_places(self._join_short_names(self._speakers_are_no_towns(resolved)))
+        resolved = self._join_acronyms(resolved)
         links = ArticleLinks([], {})
         if dateline:
             self._link_dateline(links, dateline, context)
@@ -623,6 +626,25 @@ class ArticleLinker:
             joined.append((span_info, result))
         return joined
 
+    def _join_acronyms(self, resolved):
+        """"the People Power Party (PPP) ... the PPP": a name with its acronym in brackets is one
+        mention, written as the text wrote it, and the acronym's other mentions are that name's."""
+        defined, covered, joined = {}, [], []
+        for span_info, result in resolved:
+            start, end, text, *rest = span_info
+            if result and not result[1].type in ("PERSON", "NORP"):
+                found = bracketed_acronym(self.body, text, end)
+                if found is not None:
+                    acronym, end = found
+                    defined.setdefault(acronym, result)
+                    covered.append((span_info[1], end))
+                    span_info = (start, end, self.body[start:end], *rest)
+            joined.append((span_info, result))
+        if not defined:
+            return resolved
+        return [(span_info, defined.get(span_info[2], result)) for span_info, result in joined
+                if not any(first <= span_info[0] < last for first, last in covered)]
+
     def _join_short_names(self, resolved):
         """A one-word PERSON (or ORG) that is the last name of a person in the article is that person."""
         full_names, first_names = {}, {}
@@ -769,7 +791,12 @@ def _blocking_keys(ordered: str) -> tuple[str, str]:
 
 def canonical_name(surface: Counter, entity_type: str) -> str:
     """The name to show: for people the fullest form, otherwise the most used one; a dateline's
-    capitals ("MOGADISHU") only when the name is never written otherwise."""
+    capitals ("MOGADISHU") only when the name is never written otherwise; a name with its acronym
+    in brackets ("People Power Party (PPP)") counts as the name alone."""
+    unbracketed = Counter()
+    for name, count in surface.items():
+        unbracketed[BRACKETED_ACRONYM.sub("", name) or name] += count
+    surface = unbracketed
     cased = {name.lower() for name in surface if not name.isupper()}
 
     def rank(name: str):

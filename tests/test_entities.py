@@ -521,3 +521,18 @@ def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     assert found("The town of Manchester was quiet in March, officials at Reuters said.") == ["Manchester"]
     assert found("Slovenia acted more quickly than the Ukraine Trade Mission.") == ["Slovenia"]
     assert found("Jordan said Jordan would win.", spans=["Jordan"]) == []  # a person elsewhere in the text
+
+
+def test_a_name_with_its_acronym_in_brackets_is_one_body_the_acronym_names_later(tmp_path):
+    db = one_article(tmp_path, "seoul.txt", (
+        "Impeachment vote fails\n\n"
+        "SEOUL (AP) - Lawmakers from the People Power Party (PPP) walked out of the National Assembly on Saturday. "
+        "The PPP said it would not support the motion. Officers of the British Transport Police (BTP) were called, "
+        "and the BTP said no one was hurt. The Kurdish People's Protection Units (YPG) denied it.\n"))
+    party = entity(db, "PPP")
+    assert party["name"] == "People Power Party"  # the name, not its bracketed form
+    assert "People Power Party (PPP)" in json.loads(party["aliases"])  # as the text wrote it
+    assert entity(db, "BTP")["name"] == "British Transport Police"
+    with sqlite3.connect(db) as connection:
+        names = {row[0] for row in connection.execute("select name from entities where type = 'ORG'")}
+    assert "PPP" not in names and "BTP" not in names
