@@ -12,15 +12,19 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 PLACE_LABELS = ("GPE", "NORP")
+HOST_LABELS = ("GPE", "LOC", "FAC", "ORG", "PERSON")
 # a body's name runs left over these (the country, "foreign", "U.S.") but not over "the"
 MODIFIERS = ("compound", "amod", "poss", "nmod", "case")
 
 
-def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_country) -> list[Span]:
+def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_country,
+                      missions: frozenset[str] = frozenset()) -> list[Span]:
     """spans (the doc's entity spans) with each body a place names as one ORG span.
 
-    nouns: the bodies' nouns ("ministry", "embassy"); the place a body is in ("the U.S. Embassy in
-    Turkey") stays a place of its own. A body is named only by a place the model tagged
+    nouns: the bodies' nouns ("ministry", "embassy"). missions: those of a state's missions abroad,
+    whose name holds the country they are in: "the U.S. Embassy in Turkey" is one body (not every U.S.
+    embassy), and Turkey a place inside its name (the linker records it as a mention of its own). A
+    body is named only by a place the model tagged
     among the words before its noun ("Syrian", "France's"), or a country's name or people's word
     the model left untagged (names_a_country: "the Saudi Embassy", "the U.S. Embassy"): "the
     interior ministry" alone names no state, and stays out.
@@ -49,6 +53,10 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
         end = token.i + 1 if own is None else max(own.end, token.i + 1)
         if doc[end - 1].is_punct:
             continue
+        host = by_token.get(end + 1) if end + 1 < len(doc) and doc[end].lower_ == "in" else None
+        # "the U.S. consulate in Matamoros": a mission is in a place, whatever the model called its name
+        if token.lemma_.lower() in missions and host is not None and host.label_ in HOST_LABELS and host.start == end + 1:
+            end = host.end
         found.append(Span(doc, start, end, label="ORG"))
     if not found:
         return spans

@@ -72,6 +72,7 @@ class Rules:
     particles: frozenset[str]
     norp: dict[str, str]  # surface (lower) -> canonical
     institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
+    missions: frozenset[str]  # "embassy", "consulate": named with the country or town they are in
     place_openers: frozenset[str]  # "San", "Fort", "North": never a place alone
     group_words: dict[str, str | None]  # first word of a group's name -> the group's kind (armed group or None)
     transliteration: dict[str, str]  # name part -> class representative
@@ -96,6 +97,7 @@ def rules() -> Rules:
         particles=frozenset(data["name_particles"]),
         norp=norp,
         institutions=frozenset(data["institution_nouns"]),
+        missions=frozenset(data["mission_nouns"]),
         place_openers=frozenset(data["place_name_openers"]) | frozenset(data["name_particles"]),
         group_words={word: ("armed group" if armed == "armed" else None)
                      for armed, words in data["group_name_words"].items() for word in words},
@@ -177,7 +179,8 @@ class ArticleLinker:
         """body: doc.text, when the caller has it (Doc.text joins every token in Python: 1-2 ms a call).
         home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
-        entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country)
+        entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country,
+                                     rules().missions)
         entities = with_untagged_places(doc, entities, rules().locative, rules().of_a_place, self._well_known_place)
         spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
@@ -265,7 +268,7 @@ class ArticleLinker:
                     continue
                 exact = self.gazetteer.candidates(part.text)[1]
                 place = self.gazetteer.resolve(part.text, context, kinds=("country", "region", "continent")) if exact else None
-                opens = part.start == span.start or span.doc[part.start - 1].lower_ == "of"
+                opens = part.start == span.start or span.doc[part.start - 1].lower_ in ("of", "in")
                 if place is None and exact and opens and context:
                     # "Oakdale Fire Department", "University of Cincinnati", "Butler County Coroner": the town
                     # or county of the story's countries that opens the name, or follows its "of"

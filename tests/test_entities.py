@@ -536,3 +536,13 @@ def test_a_name_with_its_acronym_in_brackets_is_one_body_the_acronym_names_later
     with sqlite3.connect(db) as connection:
         names = {row[0] for row in connection.execute("select name from entities where type = 'ORG'")}
     assert "PPP" not in names and "BTP" not in names
+
+
+def test_an_embassy_is_named_with_the_country_it_is_in_which_stays_a_place(tmp_path):
+    db = one_article(tmp_path, "bamako.txt", (
+        "Gunmen attack restaurant in Bamako\n\n"
+        "BAMAKO, Mali (AP) - The French embassy in Mali said on Saturday it had alerted its citizens and beefed up "
+        "security. The U.S. Embassy in Turkey said on Twitter that it condemned the attack.\n"))
+    types = mention_types(db)
+    assert types["French embassy in Mali"] == {"ORG"} and types["U.S. Embassy in Turkey"] == {"ORG"}
+    assert types["Mali"] == {"GPE"} and types["Turkey"] == {"GPE"}  # the host country is named too
