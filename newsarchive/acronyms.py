@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 BRACKETED = re.compile(r"[ \t]*\(([A-Z][A-Za-z&]{1,7})\)")
+BRACKETED_AT_END = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,7})\)$")  # a mention "People Power Party (PPP)"
 SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "to", "de", "du", "des", "la", "le", "&"})
 
 
@@ -40,3 +41,9 @@ def initials(name: str, particles: frozenset[str] = PARTICLES) -> str:
             if part and part.lower() not in SMALL_WORDS and part.lower() not in particles:
                 letters.append(part[0].lower())
     return "".join(letters)
+
+
+def without_acronym(surface: str) -> tuple[str, str | None]:
+    """A mention's text without its bracketed acronym, and the acronym: ("People Power Party", "PPP")."""
+    match = BRACKETED_AT_END.search(surface)
+    return (surface[:match.start()], match.group(1)) if match and match.start() else (surface, None)

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-from .acronyms import bracketed_acronym
+from .acronyms import bracketed_acronym, without_acronym
 from .actors import COLLECTIVE_TYPE, actors_by_name, generic_alias_table
 from .gazetteer import Gazetteer, Place
 from .institutions import with_institutions
@@ -42,7 +42,6 @@ NAME_MATCH = 90
 RETYPE_MIN_POPULATION = 100_000
 # Nouns that make "<name> <noun>" the name of a province rather than of its capital.
 PLACE_KEY_PREFIXES = ("place:", "loc:", "fac:", "gpe:")
-BRACKETED_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&]{1,7}\)$")  # "People Power Party (PPP)"
 POSSESSIVE_RUN = re.compile(r"[A-Z][a-z]{3,}s")  # "Syrias", "Aleppos": a name and its possessive, apostrophe lost
 # ", W.Va." or ", Costa Rica" after a place's name, up to the next comma, stop, bracket or dash
 QUALIFIER = re.compile(r",[ \t]*([A-Z][\w.'’]*(?:[ \t][A-Z][\w.'’]*){0,3})(?=[ \t]*(?:[,.;:()\[\]—–]|-[ \t]|\n|$))")
@@ -202,7 +201,9 @@ class ArticleLinker:
                     place_key, place_info = self._place_entity(place, "GPE")
                     links.entities.setdefault(place_key, place_info)
                     links.embedded.append((part.start_char, part.end_char, part.text, place_key))
-                countries = {place.country_code for place, _ in embedded} | self._demonyms_in(span_info[4])
+                # (not the host of a mission: "the Saudi Embassy in Tehran" is Saudi Arabia's)
+                countries = {place.country_code for place, part in embedded
+                             if part.start == 0 or part.doc[part.start - 1].lower_ != "in"} | self._demonyms_in(span_info[4])
                 if info.country_code is None and len(countries) == 1:
                     info = replace(info, country_code=countries.pop())  # the ORG's country
             if info.place is None and key.startswith(("loc:", "fac:", "gpe:")):
@@ -268,7 +269,11 @@ class ArticleLinker:
                     continue
                 exact = self.gazetteer.candidates(part.text)[1]
                 place = self.gazetteer.resolve(part.text, context, kinds=("country", "region", "continent")) if exact else None
-                opens = part.start == span.start or span.doc[part.start - 1].lower_ in ("of", "in")
+                hosted = part.start > span.start and span.doc[part.start - 1].lower_ == "in"
+                opens = part.start == span.start or span.doc[part.start - 1].lower_ == "of"
+                if place is None and exact and hosted:
+                    # "the Saudi Embassy in Tehran": the town a mission is in, wherever it is
+                    place = self.gazetteer.resolve(part.text, context, kinds=("city", "district"))
                 if place is None and exact and opens and context:
                     # "Oakdale Fire Department", "University of Cincinnati", "Butler County Coroner": the town
                     # or county of the story's countries that opens the name, or follows its "of"
@@ -798,8 +803,11 @@ def canonical_name(surface: Counter, entity_type: str) -> str:
     in brackets ("People Power Party (PPP)") counts as the name alone."""
     unbracketed = Counter()
     for name, count in surface.items():
-        unbracketed[BRACKETED_ACRONYM.sub("", name) or name] += count
-    surface = unbracketed
+        name, acronym = without_acronym(name)
+        unbracketed[name] += count
+        if acronym:  # (the store counts the bracketed acronym as a surface of its own too)
+            unbracketed[acronym] -= count
+    surface = +unbracketed or surface
     cased = {name.lower() for name in surface if not name.isupper()}
 
     def rank(name: str):

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .acronyms import without_acronym
 from .ids import stable_id
 
 
@@ -556,6 +557,9 @@ class Archive:
                     f"group by entity_key, text union all select key, text, count(*) from dateline_keys "
                     f"where {condition.format(column='key')} group by key, text", chunk + chunk):
                 surfaces[key][text] += count
+                acronym = without_acronym(text)[1]
+                if acronym:  # "Syrian Observatory for Human Rights (SOHR)" names it "SOHR" too
+                    surfaces[key][acronym] += count
         return surfaces
 
     # ---- events --------------------------------------------------------------------

@@ -420,7 +420,7 @@ def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tm
         places = {name for (name,) in connection.execute("select name from entities where type = 'GPE'")}
     assert orgs["Syrian foreign ministry"] == "SY"
     assert orgs["France's foreign ministry"] == "FR" and "France" in places  # the country is still named
-    assert orgs["Saudi Embassy"] == "SA" and "Tehran" in places
+    assert orgs["Saudi Embassy in Tehran"] == "SA" and "Tehran" in places  # a mission: the sending state's
     assert "Ministry of Defence" in orgs  # a body named in full keeps its name
     assert not any("interior" in name.lower() for name in orgs)  # no place names it: no organisation
 
