@@ -26,8 +26,8 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
     embassy), and Turkey a place inside its name (the linker records it as a mention of its own). A
     body is named only by a place the model tagged
     among the words before its noun ("Syrian", "France's"), or a country's name or people's word
-    the model left untagged (names_a_country: "the Saudi Embassy", "the U.S. Embassy"): "the
-    interior ministry" alone names no state, and stays out.
+    the model left untagged (names_a_country: "the Saudi Embassy", "the U.S. Embassy"). "The interior
+    ministry" alone names no state: it is one ORG span too, which the linker gives the story's country.
     """
     by_token = {t.i: span for span in spans for t in span}
     found: list[Span] = []
@@ -49,6 +49,10 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
         if any(span.start < start for span in places):
             continue
         if not places and not any(names_a_country(doc[i].text) for i in range(start, token.i)):
+            # "the interior ministry said": the story's state's (the linker keys it by the story's country)
+            if own is None and start < token.i and start > 0 and doc[start - 1].lower_ == "the" \
+                    and all(doc[i].is_alpha and doc[i].is_lower for i in range(start, token.i)):
+                found.append(Span(doc, start, token.i + 1, label="ORG"))
             continue
         end = token.i + 1 if own is None else max(own.end, token.i + 1)
         if doc[end - 1].is_punct:

@@ -185,7 +185,7 @@ class ArticleLinker:
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]
         context, main_country, divisions, leading = self._story_places(spans, dateline, home_country)
-        resolved = [(span, self._resolve(span, context, main_country, divisions)) for span in spans]
+        resolved = [(span, self._resolve(span, context, main_country, divisions, leading)) for span in spans]
         resolved = self._join_places(self._join_short_names(self._speakers_are_no_towns(resolved)))
         resolved = self._join_acronyms(resolved)
         links = ArticleLinks([], {})
@@ -335,7 +335,8 @@ class ArticleLinker:
         if not words:  # nothing but dashes and spaces
             return None
         content = [w for w in words if w.lower() not in rules().particles] or words
-        if (len(text) < 2 or text.lower() in rules().stoplist or not content[0][:1].isupper()
+        lower_case_body = ent.label_ == "ORG" and span[-1].lemma_.lower() in rules().institutions  # "the interior ministry"
+        if (len(text) < 2 or text.lower() in rules().stoplist or not (content[0][:1].isupper() or lower_case_body)
                 or re.match(r"(?i)(pro|anti)-", text) or not re.search(r"[A-Za-z]", text)):
             return None
         return span.start_char, span.end_char, text, ent.label_, span, ""
@@ -425,8 +426,9 @@ class ArticleLinker:
         return self._demonyms().get(text.lower())
 
     def _resolve(self, span_info, context: set[str], main_country: str | None,
-                 divisions: frozenset[tuple[str, str]] = frozenset()):
-        """(entity key, EntityInfo) for one cleaned span, or None to drop it."""
+                 divisions: frozenset[tuple[str, str]] = frozenset(), leading: str | None = None):
+        """(entity key, EntityInfo) for one cleaned span, or None to drop it. leading: the country the
+        story is about, when it names one far more often than any other."""
         start, end, text, label, span, pattern_id = span_info
         doc = span.doc
         if pattern_id:
@@ -524,7 +526,21 @@ class ArticleLinker:
                 return self._place_entity(place, "GPE")
         if label == "NORP":
             return None  # not a nationality, religion or political group we know, nor a place
+        if label == "ORG" and self._bare_state_body(span):
+            # "the Interior Ministry" in a story about Syria is Syria's, not every state's interior ministry;
+            # in a story about several states, the one a lower-case "interior ministry" is stays unknown
+            if leading:
+                return f"org:{person_key(text)}:{leading.lower()}", EntityInfo("ORG", country_code=leading)
+            if text.islower():
+                return None
         return f"{label.lower()}:{person_key(text)}", EntityInfo(label)
+
+    def _bare_state_body(self, span) -> bool:
+        """"Interior Ministry", "the foreign ministry", "Health Ministry": a state's body named by its
+        noun (institution_nouns) and words that name no place, of no one state."""
+        words = [t for t in span if not t.is_punct]
+        return 1 < len(words) <= 3 and words[-1].lemma_.lower() in rules().institutions and not any(
+            t.lower_ == "of" or _names_a_country(t.text) for t in words)
 
     def _qualifier(self, span):
         """The country or first-level division written right after a place's name, as in

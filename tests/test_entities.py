@@ -422,7 +422,17 @@ def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tm
     assert orgs["France's foreign ministry"] == "FR" and "France" in places  # the country is still named
     assert orgs["Saudi Embassy in Tehran"] == "SA" and "Tehran" in places  # a mission: the sending state's
     assert "Ministry of Defence" in orgs  # a body named in full keeps its name
-    assert not any("interior" in name.lower() for name in orgs)  # no place names it: no organisation
+    # no place names it, and the story is about several states: no organisation
+    assert not any("interior" in name.lower() for name in orgs)
+    (tmp_path / "damascus").mkdir()
+    db = one_article(tmp_path / "damascus", "damascus.txt", (
+        "Suicide bombers hit police headquarters\n\n"
+        "DAMASCUS, Syria (AP) - Three suicide bombers attacked the police headquarters in Damascus on Wednesday, "
+        "killing two policemen, the interior ministry said. Syrian state television said the attackers were "
+        "members of the Islamic State group.\n"))
+    with sqlite3.connect(db) as connection:
+        orgs = connection.execute("select name, country_code from entities where type = 'ORG' and name like '%inistry'")
+        assert orgs.fetchall() == [("interior ministry", "SY")]  # a story about Syria: Syria's, a row of its own
 
 
 def test_a_county_or_parish_is_a_place_in_the_state_the_story_names(tmp_path):
