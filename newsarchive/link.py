@@ -408,8 +408,9 @@ class ArticleLinker:
             place = self.gazetteer.resolve(dateline.split(",")[0], set(counts))
             if place and place.country_code:
                 counts[place.country_code] += 1
-        if not counts and not cities and home_country:
-            counts[home_country] += 1  # a local story names no country: the publisher's ("Radstock, Somerset")
+        if not counts and home_country and (not cities or home_country in cities):
+            # a local story names no country: the publisher's ("Radstock, Somerset"), as its big cities agree
+            counts[home_country] += 1
         weight = counts + cities
         main = min(weight, key=lambda code: (-weight[code], code)) if weight else None
         runner_up = max((n for code, n in weight.items() if code != main), default=0)

@@ -311,6 +311,16 @@ def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
     with sqlite3.connect(db) as connection:
         countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
     assert countries["Radstock"] == countries["Somerset"] == "GB", countries
+    # the story names a city of the publisher's country too ("at the Old Bailey in London"): still its towns
+    (tmp_path / "london").mkdir()
+    db = one_article(tmp_path / "london", "plumber.jsonl", json.dumps({
+        "title": "Plumber jailed after boiler death", "published": "2018-01-01",
+        "url": "https://www.telegraph.co.uk/news/2018/01/01/plumber-jailed/",
+        "body": "A plumber from Radstock, Somerset, was jailed on Friday after a family died of carbon monoxide "
+                "poisoning from a boiler he had fitted. The case was heard in London."}) + "\n")
+    with sqlite3.connect(db) as connection:
+        countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
+    assert countries["Radstock"] == countries["Somerset"] == "GB", countries
 
 
 def test_a_place_noun_that_modifies_the_next_word_is_not_part_of_the_name(tmp_path):
