@@ -495,8 +495,9 @@ class ArticleLinker:
                 place = self._resolve_in(text, qualifier)
             else:
                 place = self.gazetteer.resolve(text, context, local_only=local, divisions=divisions)
-            if place and place.kind != "city" and named_with_noun:
-                place = None  # "the Syria border": a named place of its own, not the country
+            if place and place.kind not in ("city", "country") and named_with_noun:
+                place = None  # "the Idlib countryside": a named place of its own, not the province
+            # (a country's name before a place noun is the country: "near the US border" names the US)
             if place:
                 return self._place_entity(place, place_type or "GPE")
             if not place_type and ABBREVIATION.fullmatch(text):

@@ -566,3 +566,14 @@ def test_an_embassy_is_named_with_the_country_it_is_in_which_stays_a_place(tmp_p
     types = mention_types(db)
     assert types["French embassy in Mali"] == {"ORG"} and types["U.S. Embassy in Turkey"] == {"ORG"}
     assert types["Mali"] == {"GPE"} and types["Turkey"] == {"GPE"}  # the host country is named too
+
+
+def test_a_country_named_before_a_place_noun_is_that_country(tmp_path):
+    db = one_article(tmp_path, "ocotlan.txt", (
+        "Gunmen ambush police in western Mexico\n\n"
+        "MEXICO CITY (AP) - More than 100,000 people have died in gang violence in Mexico, many of them near the "
+        "US border, officials said.\n"))
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("select e.name, e.type, e.country_code from mentions m join entities e "
+                                  "on e.id = m.entity_id where m.text = 'US'").fetchall()
+    assert rows == [("United States", "GPE", "US")]  # not a place called "US" in Mexico
