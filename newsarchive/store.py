@@ -23,6 +23,11 @@ from .acronyms import without_acronym
 from .ids import stable_id
 
 
+# The words news puts after a first-level division's name ("Nangarhar province", "Anbar governorate"),
+# which are no part of it: the name alone is an alias of the division too.
+DIVISION_WORDS = frozenset({"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"})
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -560,6 +565,9 @@ class Archive:
                 acronym = without_acronym(text)[1]
                 if acronym:  # "Syrian Observatory for Human Rights (SOHR)" names it "SOHR" too
                     surfaces[key][acronym] += count
+                name, _, noun = text.rpartition(" ")
+                if key.startswith("place:region:") and name and noun.lower() in DIVISION_WORDS:
+                    surfaces[key][name] += count  # "Nangarhar province" names Nangarhar
         return surfaces
 
     # ---- events --------------------------------------------------------------------

@@ -577,3 +577,12 @@ def test_a_country_named_before_a_place_noun_is_that_country(tmp_path):
         rows = connection.execute("select e.name, e.type, e.country_code from mentions m join entities e "
                                   "on e.id = m.entity_id where m.text = 'US'").fetchall()
     assert rows == [("United States", "GPE", "US")]  # not a place called "US" in Mexico
+
+
+def test_a_province_written_with_its_type_word_is_also_known_by_its_bare_name(tmp_path):
+    db = one_article(tmp_path, "jalalabad.txt", (
+        "Insider attack in Jalalabad\n\n"
+        "An American soldier was killed on Wednesday in the eastern Afghan city of Jalalabad. The police chief for "
+        "eastern Nangarhar province said the shooting happened after the meeting.\n"))
+    aliases = json.loads(entity(db, "Nangarhar province")["aliases"])
+    assert "Nangarhar" in aliases  # a search for the name alone finds it
