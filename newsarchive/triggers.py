@@ -247,6 +247,11 @@ class Triggers:
                 return subject
             if token.dep_ in ("relcl", "amod", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
                 return token.head  # "fighters, who advanced ...", "jihadists ... advanced Thursday to ..."
+            if token.dep_ == "xcomp":
+                # "the guards opened fire on them, forcing them to blow themselves up": the object acts
+                controller = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+                if controller is not None:
+                    return controller
             if token.dep_ in ("xcomp", "conj", "advcl") and token.head != token:
                 token = token.head
                 continue

@@ -319,6 +319,18 @@ def test_the_mentions_of_one_gunfight_share_its_toll_but_not_a_town_taken_that_d
     assert tolls["seized"] is None, tolls  # a town hall taken that day is another event
 
 
+def test_suicide_attackers_storming_is_a_suicide_bombing_and_those_forced_to_act_are_not_the_forcers(tmp_path):
+    db = built(tmp_path, "damascus.txt", (
+        "Suicide bombers hit Damascus police headquarters\n"
+        "Published: 2017-10-11T12:00:00Z\n\n"
+        "DAMASCUS (AP) - Three suicide attackers tried to storm the police headquarters in Damascus on Wednesday, "
+        "the interior ministry said. The police guards opened fire on them, forcing them to blow themselves up "
+        "before they entered the building, the ministry said.\n"))
+    found = {row["trigger"]: row for row in rows(db, EVENTS)}
+    assert found["storm"]["sub_event_type"] == "Suicide bomb", found["storm"]
+    assert found["blow"]["actor1"] is None, found["blow"]  # "forcing them to blow themselves up": not the police
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
