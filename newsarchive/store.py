@@ -28,6 +28,14 @@ from .ids import stable_id
 DIVISION_WORDS = frozenset({"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"})
 
 
+def _names_a_town(name: str, country: str) -> bool:
+    """Whether a town of the country bears the name (Aleppo, of Aleppo province)."""
+    from .gazetteer import default_gazetteer
+
+    places, exact = default_gazetteer().candidates(name)
+    return exact and any(place.kind == "city" and place.country_code == country for place in places)
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -566,8 +574,9 @@ class Archive:
                 if acronym:  # "Syrian Observatory for Human Rights (SOHR)" names it "SOHR" too
                     surfaces[key][acronym] += count
                 name, _, noun = text.rpartition(" ")
-                if key.startswith("place:region:") and name and noun.lower() in DIVISION_WORDS:
-                    surfaces[key][name] += count  # "Nangarhar province" names Nangarhar
+                if key.startswith("place:region:") and name and noun.lower() in DIVISION_WORDS \
+                        and not _names_a_town(name, key.split(":")[2]):
+                    surfaces[key][name] += count  # "Nangarhar province" names Nangarhar (not Aleppo: the city's)
         return surfaces
 
     # ---- events --------------------------------------------------------------------
