@@ -400,3 +400,38 @@ def _day_in_year(year: int | None, month: int, day_: int, anchor: date | None) -
 def names_a_day(text: str) -> bool:
     """Whether a date expression names one day ("on Sunday", "May 30", "3 June", "yesterday")."""
     return any(pattern.search(text) for pattern in (WEEKDAY, MONTH_DAY, DAY_MONTH, RELATIVE_DAY))
+
+
+# "Six days later", "a month earlier", "the next day": a date told from the event told just before
+COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+RELATIVE = re.compile(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+                      r"(day|week|month)s?\s+(later|after|earlier|before)\b", re.I)
+NEXT_DAY = re.compile(r"\bthe\s+(next|following|previous)\s+day\b|\bthe\s+day\s+(after|before)\b", re.I)
+
+
+def relative_to(expression: str, anchor: EventDate | None) -> EventDate | None:
+    """The date a relative expression tells from the date of the event told before it ("Six days later"
+    after one of 2016-03-13: 2016-03-19), no finer than that date ("Six days later" after "In March":
+    March; "A month earlier": February); None for anything else."""
+    if anchor is None or anchor.precision not in ("day", "month"):
+        return None
+    text = " ".join(expression.lower().split())
+    match = RELATIVE.search(text)
+    if match:
+        count = int(match.group(1)) if match.group(1).isdigit() else COUNT_WORDS[match.group(1)]
+        unit, sign = match.group(2), 1 if match.group(3) in ("later", "after") else -1
+    else:
+        match = NEXT_DAY.search(text)
+        if match is None:
+            return None
+        count, unit, sign = 1, "day", -1 if (match.group(1) == "previous" or match.group(2) == "before") else 1
+    if unit == "month":
+        year, month = (int(part) for part in anchor.iso[:7].split("-"))
+        month += sign * count
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        return EventDate(f"{year:04d}-{month:02d}", "month")
+    days = count * (7 if unit == "week" else 1)
+    if anchor.precision == "month":
+        return anchor if days <= 7 else None  # "Six days later" than a day in March: March, most likely
+    return EventDate((date.fromisoformat(anchor.iso) + timedelta(days=sign * days)).isoformat(), "day")

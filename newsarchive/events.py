@@ -22,7 +22,7 @@ from collections import Counter
 
 from .actors import load_actors
 from .attributions import Attributions
-from .dates import DAY_IN_NUMBERS, names_a_day, weekday_anchor
+from .dates import DAY_IN_NUMBERS, EventDate, names_a_day, weekday_anchor
 from .ids import stable_id
 from .lexicon import WordIndex, is_trigger, lexicon
 from .realis import SPECIFIC, RealisReader
@@ -51,6 +51,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self.focus: int | None = None
         self.published: str | None = None
         self.weekday_anchor = None  # an undated article: the day its text states, for its weekdays
+        self.previous_date = None  # the date of the last event told, for "six days later"
         # "pro-regime", "pro-government", or "pro-" and the surname of a person the article
         # names in full or of a curated person.
         names = [row["name"] for row in entities.values() if row["type"] == "PERSON"]
@@ -80,6 +81,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
         self.date_entities = self._date_spans(doc, article.text)
         self.date_starts = [ent.start for ent in self.date_entities]
         # an article the page leaves undated counts its weekdays from the day its text states
+        self.previous_date = None
         self.weekday_anchor = None if self.published else weekday_anchor(
             [ent.text for ent in self.date_entities], article.text)
         day_dates = {t.i for ent in self.date_entities if names_a_day(ent.text) or (
@@ -116,6 +118,8 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
                 self._place(event, sent)
                 event.sentence_number = number
                 events.append(event)
+                if event.date and event.precision in ("day", "month"):
+                    self.previous_date = EventDate(event.date, event.precision)
             self._place_to_antecedent(sent, events, number)
             self._fatalities(sent, words.within(words.numbers, sent), [s for s in told if s.realis == "aggregate"],
                              running=True)

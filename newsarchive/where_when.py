@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from .dates import EventDate, nearest_weekday, resolve_event_date
+from .dates import EventDate, nearest_weekday, relative_to, resolve_event_date
 from .triggers import Event
 
 
@@ -18,10 +18,13 @@ PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 class PlacesAndDates:
     def _event_date(self, expression: str) -> EventDate | None:
         """What a date expression says, against the article's date, or for an undated article
-        against the day its text states (weekday_anchor: its weekdays only)."""
+        against the day its text states (weekday_anchor: its weekdays only); "six days later", "a month
+        earlier" against the date of the event told before it (previous_date)."""
         resolved = resolve_event_date(expression, self.published)
         if resolved is None and self.weekday_anchor is not None:
             resolved = nearest_weekday(expression, self.weekday_anchor)
+        if resolved is None:
+            resolved = relative_to(expression, self.previous_date)  # "Six days later"
         return resolved
 
     def _place_in(self, token) -> int | None:

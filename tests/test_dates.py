@@ -1,3 +1,7 @@
+import sqlite3
+
+import pytest
+
 from newsarchive.dates import date_evidence, normalize_published, parse_date_line, resolve_event_date
 
 
@@ -154,3 +158,33 @@ def test_an_event_dated_by_a_day_written_in_numbers(tmp_path):
         "least three people killed and 30 wounded, according to local reports.\n"))
     dated = {row["trigger"]: row["event_date"] for row in rows(db, "select trigger, event_date from events")}
     assert dated.get("launched") == "2015-02-05", dated
+
+
+@pytest.mark.parametrize("expression, anchor, iso, precision", [
+    ("Six days later", ("2016-03-13", "day"), "2016-03-19", "day"),
+    ("Six days later", ("2016-03", "month"), "2016-03", "month"),  # no finer than what it counts from
+    ("A month earlier", ("2016-03", "month"), "2016-02", "month"),
+    ("the next day", ("2016-12-31", "day"), "2017-01-01", "day"),
+    ("two weeks later", ("2016-03", "month"), None, None),  # may be the next month: not guessed
+    ("Six days later", ("2016", "year"), None, None),
+])
+def test_a_date_told_from_the_event_before_it(expression, anchor, iso, precision):
+    from newsarchive.dates import EventDate, relative_to
+
+    found = relative_to(expression, EventDate(*anchor))
+    assert (found.iso, found.precision) == (iso, precision) if iso else found is None
+
+
+def test_six_days_later_dates_an_event_from_the_one_told_before(tmp_path):
+    from newsarchive.build import build
+
+    (tmp_path / "istanbul.txt").write_text(
+        "Bombing in Istanbul\nPublished: 2016-06-07T10:00:00Z\n\n"
+        "ISTANBUL (CNN) - A car bomb killed 11 people in Istanbul on Tuesday, officials said.\n\n"
+        "In March, at least 37 were killed when a car bomb detonated near a bus stop in the capital, Ankara.\n\n"
+        "Six days later an ISIS suicide bomber detonated himself on one of Istanbul's main streets, killing four.\n",
+        encoding="utf-8")
+    build([tmp_path], tmp_path / "archive.db", workers=1)
+    with sqlite3.connect(tmp_path / "archive.db") as connection:
+        dates = dict(connection.execute("select trigger, event_date from events"))
+    assert dates["bomber"] == "2016-03", dates
