@@ -120,7 +120,12 @@ class Tolls:
     @staticmethod
     def _counted(token):
         """(counted noun, value) for a number that counts people or things ("27 fighters", "119"), else None."""
-        if not token.like_num or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+        if not token.like_num:
+            return None
+        # (the model may run a date into the count after it: "A month earlier, 28 had been killed"; a
+        # number that is the subject of a verb is a count, unless it is a year)
+        counts_as_subject = token.ent_type_ == "DATE" and token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ == "VERB"
+        if token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY") and not counts_as_subject:
             return None
         if token.dep_ in ("quantmod", "compound") and token.head.like_num:
             return None  # "20" in "20 to 30", "Sixty" in "Sixty-seven"
