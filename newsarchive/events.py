@@ -137,6 +137,7 @@ class EventExtractor(Triggers, Roles, PlacesAndDates, Tolls, Attributions):
                 event.actor1 = None
         self._identified(doc, events)
         self._claimed(doc, events)
+        self._killed_in_fighting(events)
         self._generic_to_specific(events)
         self._same_event_dates(events)
         self._same_event_tolls(events)

@@ -500,7 +500,10 @@ class Triggers:
                           and not self._own_clause(event.trigger, k.trigger)
                           and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
                           and (k.event_type == event.event_type
-                               or event.trigger.head == k.trigger and event.trigger.dep_ in ("dobj", "nsubjpass"))), None)
+                               or event.trigger.head == k.trigger and event.trigger.dep_ in ("dobj", "nsubjpass")
+                               # "was arrested in a pre-dawn raid": the raid is the arrest
+                               or k.sub_event_type == "Arrests" and event.trigger.dep_ == "pobj"
+                               and event.trigger.head.head == k.trigger)), None)
             if outer is None:
                 kept.append(event)
                 continue
@@ -543,6 +546,22 @@ class Triggers:
             return False
         return not any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in self.table.words["anaphoric_determiners"]
                        for c in trigger.children)
+
+    def _killed_in_fighting(self, events: list[Event]) -> None:
+        """"Ten people had been killed in the gunfight", "civilians died during clashes": a killing told
+        in a battle is that battle's (ACLED counts such deaths in the battle), not an attack on civilians."""
+        words = self.table.words
+        for event in events:
+            trigger = event.trigger
+            if event.event_type != "Violence against civilians" or trigger.lemma_.lower() not in words["fatal_words"]:
+                continue
+            for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "amid")):
+                noun = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                lemma = noun.lemma_.lower() if noun is not None else ""
+                entry = next((e for e in self.table.nouns.get(lemma, ()) if not e.get("modifier")), None)
+                if entry is not None and entry["event_type"] == "Battles" and lemma not in words["generic_violence"]:
+                    event.event_type, event.sub_event_type = entry["event_type"], entry["sub_event_type"]
+                    break
 
     def _generic_to_specific(self, events: list[Event]) -> None:
         """"A suicide bomber struck a checkpoint in Mogadishu on Thursday ... Five soldiers were killed":

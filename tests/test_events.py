@@ -331,6 +331,20 @@ def test_suicide_attackers_storming_is_a_suicide_bombing_and_those_forced_to_act
     assert found["blow"]["actor1"] is None, found["blow"]  # "forcing them to blow themselves up": not the police
 
 
+def test_deaths_in_a_gunfight_are_the_battle_and_a_raid_that_arrests_is_the_arrest(tmp_path):
+    db = built(tmp_path, "zetas.txt", (
+        "Zetas leader captured in Mexico\n"
+        "Published: 2015-03-04T18:00:00Z\n\n"
+        "MONTERREY, Mexico (AP) - Omar Trevino Morales was arrested in a pre-dawn raid in San Pedro Garza Garcia "
+        "on Wednesday, officials said.\n\n"
+        "In Ocotlan, authorities originally said that ten people had been killed in the gunfight on Wednesday, "
+        "though it was later revealed that a third bystander had died.\n"))
+    found = {row["trigger"]: row for row in rows(db, EVENTS)}
+    assert found["arrested"]["sub_event_type"] == "Arrests" and "raid" not in found, found
+    deaths = [row for row in found.values() if "ten people" in row["evidence"]]
+    assert deaths and all(row["event_type"] == "Battles" for row in deaths), deaths  # ACLED counts them in the battle
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
