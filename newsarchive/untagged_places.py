@@ -60,7 +60,10 @@ def _place_cue(doc, i: int, locative: frozenset[str], nouns_of_a_place: frozense
     word ("the town of", "west of")."""
     if i == 0:
         return False
-    before = doc[i - 1].lower_
+    cue = doc[i - 1]
+    if cue.is_title and not cue.is_sent_start:
+        return False  # a headline's "Blast Occurs Near Bus Convoy": every word capitalised, no cue
+    before = cue.lower_
     if before in locative and before not in COMPASS:
         return True
     return before == "of" and i >= 2 and (doc[i - 2].lower_ in COMPASS or doc[i - 2].lemma_.lower() in nouns_of_a_place)

@@ -586,3 +586,17 @@ def test_a_province_written_with_its_type_word_is_also_known_by_its_bare_name(tm
         "eastern Nangarhar province said the shooting happened after the meeting.\n"))
     aliases = json.loads(entity(db, "Nangarhar province")["aliases"])
     assert "Nangarhar" in aliases  # a search for the name alone finds it
+
+
+def test_a_headline_in_title_case_gives_no_place_cue():
+    import spacy
+
+    from newsarchive.gazetteer import default_gazetteer
+    from newsarchive.link import ArticleLinker
+    from newsarchive.nlp import DEFAULT_MODEL
+    from newsarchive.untagged_places import with_untagged_places
+
+    doc = spacy.load(DEFAULT_MODEL)("Blast Occurs Near Bus Convoy Evacuating Syrians From Besieged Towns")
+    found = with_untagged_places(doc, [], frozenset({"near", "from"}), frozenset(),
+                                 ArticleLinker(default_gazetteer())._well_known_place)
+    assert [span.text for span in found] == []
