@@ -5,8 +5,8 @@ in a long sentence. Such a name is read as a place where the text puts it as one
 locative preposition: "in", "near", "west of", or after "the town of") and the gazetteer knows
 it by that exact name as a country, a first-level division or a city of 100,000 people; any
 other capitalised word there ("in March", "at Reuters") stays as it was. A country's own name
-needs no cue, unless it runs into other name words ("Air France KLM", "Ukraine Trade Mission")
-or the model calls it a person elsewhere in the text ("Jordan said").
+needs no cue, unless it runs into other name words ("Air France KLM", "Ukraine Trade Mission",
+"Stade de France") or the model calls it a person elsewhere in the text ("Jordan said").
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 MAX_WORDS = 3  # "Khan Sheikhoun", "Ras al-Ain", "Deir ez-Zor"
+NAME_LINKS = frozenset({"de", "du", "des", "la", "le", "del", "di", "da", "van", "von"})  # "Stade de France", "Tour de France"
 COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 
 
@@ -40,7 +41,7 @@ def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns
         # the longest run the gazetteer knows ("Khan Sheikhoun", not "Khan")
         for stop in range(end, i, -1):
             kind = known_place(doc[i:stop].text)
-            alone = stop == end and (i == 0 or not _name_word(doc[i - 1])) and doc[i:stop].text not in people
+            alone = stop == end and not _runs_into_name(doc, i) and doc[i:stop].text not in people
             if kind is not None and (cue or kind == "country" and alone):
                 found.append(Span(doc, i, stop, label="GPE"))
                 i = stop
@@ -48,6 +49,16 @@ def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns
         else:
             i += 1
     return sorted([*spans, *found], key=lambda span: span.start) if found else spans
+
+
+def _runs_into_name(doc, i: int) -> bool:
+    """Whether the word at i ends a longer name: "Air France", "Stade de France" (not "the Minister of Defence of
+    Azerbaijan": a country named in a title is named)."""
+    if i == 0:
+        return False
+    if _name_word(doc[i - 1]):
+        return True
+    return i >= 2 and doc[i - 1].lower_ in NAME_LINKS and _name_word(doc[i - 2])
 
 
 def _name_word(token) -> bool:

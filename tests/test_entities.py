@@ -540,6 +540,7 @@ def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
     assert found("The town of Manchester was quiet in March, officials at Reuters said.") == ["Manchester"]
     assert found("Slovenia acted more quickly than the Ukraine Trade Mission.") == ["Slovenia"]
+    assert found("Fans filled the Stade de France on Friday.") == []  # a name that ends in a country's
     assert found("Jordan said Jordan would win.", spans=["Jordan"]) == []  # a person elsewhere in the text
 
 
