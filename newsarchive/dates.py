@@ -408,15 +408,20 @@ COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five
 RELATIVE = re.compile(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
                       r"(day|week|month)s?\s+(later|after|earlier|before)\b", re.I)
 NEXT_DAY = re.compile(r"\bthe\s+(next|following|previous)\s+day\b|\bthe\s+day\s+(after|before)\b", re.I)
+SAME_DAY = re.compile(r"\b(?:later|earlier)\s+that\s+(?:day|night|morning|afternoon|evening)\b|\bthe\s+same\s+day\b"
+                      r"|\bhours\s+(?:later|earlier)\b|^that\s+(?:day|night)$", re.I)
 
 
 def relative_to(expression: str, anchor: EventDate | None) -> EventDate | None:
-    """The date a relative expression tells from the date of the event told before it ("Six days later"
+    """The date a relative expression tells from the date of the event told before it ("hours later": the
+    same; "Six days later"
     after one of 2016-03-13: 2016-03-19), no finer than that date ("Six days later" after "In March":
     March; "A month earlier": February); None for anything else."""
     if anchor is None or anchor.precision not in ("day", "month"):
         return None
     text = " ".join(expression.lower().split())
+    if SAME_DAY.search(text):
+        return anchor  # "hours later", "later that day", "the same day"
     match = RELATIVE.search(text)
     if match:
         count = int(match.group(1)) if match.group(1).isdigit() else COUNT_WORDS[match.group(1)]

@@ -165,6 +165,8 @@ def test_an_event_dated_by_a_day_written_in_numbers(tmp_path):
     ("Six days later", ("2016-03", "month"), "2016-03", "month"),  # no finer than what it counts from
     ("A month earlier", ("2016-03", "month"), "2016-02", "month"),
     ("the next day", ("2016-12-31", "day"), "2017-01-01", "day"),
+    ("Hours later", ("2016-12-31", "day"), "2016-12-31", "day"),
+    ("later that night", ("2016-12-31", "day"), "2016-12-31", "day"),
     ("two weeks later", ("2016-03", "month"), None, None),  # may be the next month: not guessed
     ("Six days later", ("2016", "year"), None, None),
 ])
