@@ -72,6 +72,7 @@ class Rules:
     norp: dict[str, str]  # surface (lower) -> canonical
     institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
     missions: frozenset[str]  # "embassy", "consulate": named with the country or town they are in
+    organisation_heads: frozenset[str]  # "Front", "Party", "Forces": the last word of a group's name
     place_openers: frozenset[str]  # "San", "Fort", "North": never a place alone
     group_words: dict[str, str | None]  # first word of a group's name -> the group's kind (armed group or None)
     transliteration: dict[str, str]  # name part -> class representative
@@ -97,6 +98,7 @@ def rules() -> Rules:
         norp=norp,
         institutions=frozenset(data["institution_nouns"]),
         missions=frozenset(data["mission_nouns"]),
+        organisation_heads=frozenset(data["organisation_heads"]),
         place_openers=frozenset(data["place_name_openers"]) | frozenset(data["name_particles"]),
         group_words={word: ("armed group" if armed == "armed" else None)
                      for armed, words in data["group_name_words"].items() for word in words},
@@ -444,6 +446,9 @@ class ArticleLinker:
             label = "PERSON"  # "Barry Smith, 80, and Beryl, 81": an age after a name
 
         words = text.split()
+        if len(words) > 1 and words[-1] in table.organisation_heads and label in ("GPE", "LOC", "FAC", "PERSON", "ORG"):
+            # "Syria Revolutionaries Front", "Popular Mobilization Forces": a group, not a place or a front line
+            return f"org:{person_key(text)}", EntityInfo("ORG")
         if len(words) > 1 and words[0].lower() in table.group_words:
             # "Jaysh al-Islam", "Faylaq al-Rahman": the Arabic for army, legion, front begins a group's name
             return f"org:{person_key(text)}", EntityInfo("ORG", kind=table.group_words[words[0].lower()])

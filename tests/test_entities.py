@@ -601,3 +601,12 @@ def test_a_headline_in_title_case_gives_no_place_cue():
     found = with_untagged_places(doc, [], frozenset({"near", "from"}), frozenset(),
                                  ArticleLinker(default_gazetteer())._well_known_place)
     assert [span.text for span in found] == []
+
+
+def test_a_name_that_ends_in_a_word_for_a_group_is_an_organisation(tmp_path):
+    db = one_article(tmp_path, "idlib.txt", (
+        "Nusra expands in Idlib\n\n"
+        "In early November 2014 al-Nusra started expanding into the countryside around Idlib after clashing with "
+        "other opposition factions, particularly the Syria Revolutionaries Front (SRF) led by Jamal Maarouf.\n"))
+    types = mention_types(db)
+    assert types["Syria Revolutionaries Front (SRF)"] == {"ORG"}, types
