@@ -684,10 +684,15 @@ class ArticleLinker:
                 full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
                 first_names.setdefault(result[0].split(":", 1)[1].split()[0], result)
         joined = []
+        table = rules()
         for span_info, result in resolved:
-            # a surname the gazetteer also knows as a town ("Kelly") is still the person
-            said = span_info[3] in ("PERSON", "ORG") and result and result[1].place is not None \
-                and result[1].place.kind == "city"
+            # a surname the gazetteer also knows as a town ("Kelly") is still the person; so is one the
+            # model called a place, where no place cue stands before it ("to become the next Salah", in
+            # a story about Mohamed Salah; not "from Roma")
+            town = result and result[1].place is not None and result[1].place.kind == "city"
+            span = span_info[4]
+            cued = span.start > 0 and (span.doc[span.start - 1].lower_ in table.locative or self._of_a_place(span))
+            said = town and (span_info[3] in ("PERSON", "ORG") or span_info[3] == "GPE" and not cued)
             # a "place" no gazetteer knows that is a name of a person in the article ("Yulia",
             # "Buhari" tagged GPE, "Pruitt" tagged FAC) is that person
             unplaced = result and result[1].type in ("GPE", "LOC", "FAC") and result[1].place is None

@@ -610,3 +610,21 @@ def test_a_name_that_ends_in_a_word_for_a_group_is_an_organisation(tmp_path):
         "other opposition factions, particularly the Syria Revolutionaries Front (SRF) led by Jamal Maarouf.\n"))
     types = mention_types(db)
     assert types["Syria Revolutionaries Front (SRF)"] == {"ORG"}, types
+
+
+def test_a_persons_name_the_model_calls_a_place_is_the_person_without_a_place_cue(tmp_path):
+    db = one_article(tmp_path, "academy.txt", (
+        "Liverpool opens academy in Egypt\n\n"
+        "CAIRO (AP) - Liverpool's new academy hopes to find the next Mohamed Salah. The academy wants to "
+        "encourage children's \"ambition\" to become the next Salah, added Khaled. The coach came from Roma.\n"))
+    types = mention_types(db)
+    assert types["Salah"] == {"PERSON"}, types  # not the town of Salah the gazetteer knows
+    assert types["Roma"] == {"GPE"}, types  # "from Roma": a place cue
+    (tmp_path / "nafta").mkdir()
+    db = one_article(tmp_path / "nafta", "nafta.txt", (
+        "NAFTA talks resume\n\n"
+        "WASHINGTON (AP) - Canadian Foreign Minister Chrystia Freeland arrived in Washington on Thursday. "
+        "Freeland, U.S. Trade Representative Robert Lighthizer and Mexican Economy Minister Ildefonso Guajardo met "
+        "on Friday.\n"))
+    types = mention_types(db)
+    assert types["Freeland"] == {"PERSON"}, types  # not Freeland, Pennsylvania
