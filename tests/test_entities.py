@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -35,10 +36,10 @@ def one_article(tmp_path, name: str, text: str):
     """An archive built from one article written for the test."""
     from newsarchive.build import build
 
-    folder = tmp_path / "articles"
+    folder = tmp_path / f"articles-{Path(name).stem}"  # one folder and archive per article: a test may build several
     folder.mkdir()
     (folder / name).write_text(text, encoding="utf-8")
-    db = tmp_path / "archive.db"
+    db = tmp_path / f"{Path(name).stem}.db"
     build([folder], db, workers=1)
     return db
 
@@ -312,8 +313,7 @@ def test_a_local_story_that_names_no_country_is_in_its_publishers(tmp_path):
         countries = dict(connection.execute("select name, country_code from entities where type in ('GPE', 'LOC')"))
     assert countries["Radstock"] == countries["Somerset"] == "GB", countries
     # the story names a city of the publisher's country too ("at the Old Bailey in London"): still its towns
-    (tmp_path / "london").mkdir()
-    db = one_article(tmp_path / "london", "plumber.jsonl", json.dumps({
+    db = one_article(tmp_path, "plumber-london.jsonl", json.dumps({
         "title": "Plumber jailed after boiler death", "published": "2018-01-01",
         "url": "https://www.telegraph.co.uk/news/2018/01/01/plumber-jailed/",
         "body": "A plumber from Radstock, Somerset, was jailed on Friday after a family died of carbon monoxide "
@@ -434,8 +434,7 @@ def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tm
     assert "Ministry of Defence" in orgs  # a body named in full keeps its name
     # no place names it, and the story is about several states: no organisation
     assert not any("interior" in name.lower() for name in orgs)
-    (tmp_path / "damascus").mkdir()
-    db = one_article(tmp_path / "damascus", "damascus.txt", (
+    db = one_article(tmp_path, "damascus.txt", (
         "Suicide bombers hit police headquarters\n\n"
         "DAMASCUS, Syria (AP) - Three suicide bombers attacked the police headquarters in Damascus on Wednesday, "
         "killing two policemen, the interior ministry said. Syrian state television said the attackers were "
@@ -620,8 +619,7 @@ def test_a_persons_name_the_model_calls_a_place_is_the_person_without_a_place_cu
     types = mention_types(db)
     assert types["Salah"] == {"PERSON"}, types  # not the town of Salah the gazetteer knows
     assert types["Roma"] == {"GPE"}, types  # "from Roma": a place cue
-    (tmp_path / "nafta").mkdir()
-    db = one_article(tmp_path / "nafta", "nafta.txt", (
+    db = one_article(tmp_path, "nafta.txt", (
         "NAFTA talks resume\n\n"
         "WASHINGTON (AP) - Canadian Foreign Minister Chrystia Freeland arrived in Washington on Thursday. "
         "Freeland, U.S. Trade Representative Robert Lighthizer and Mexican Economy Minister Ildefonso Guajardo met "
