@@ -107,7 +107,8 @@ def _when(da: tuple[date, date] | None, db: tuple[date, date] | None) -> int | N
     return None
 
 
-def _km(a: dict, b: dict) -> float:
+def distance_km(a: dict, b: dict) -> float:
+    """Great-circle kilometres between two rows with latitude and longitude."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371 * math.asin(math.sqrt(h))
@@ -119,7 +120,7 @@ def _where(a: dict, b: dict) -> int | None:
     if a["location_id"] == b["location_id"]:
         return 0
     pa, pb = a["place_precision"], b["place_precision"]
-    if pa == pb == "exact" and None not in (a["latitude"], b["latitude"]) and _km(a, b) <= NEAR_KM:
+    if pa == pb == "exact" and None not in (a["latitude"], b["latitude"]) and distance_km(a, b) <= NEAR_KM:
         return 0
     if pa == pb or not a["country"] or a["country"] != b["country"]:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from .clusters import NEAR_KM, distance_km
 from .dates import EventDate, nearest_weekday, relative_to, resolve_event_date
 from .triggers import Event
 
@@ -194,11 +195,22 @@ class PlacesAndDates:
         # a lead dated only to its week, month or year reaches back no further than forward
         first = 0 if lead.precision == "day" else lead.sentence_number - self.table.lead_sentences
         for event in events:
-            if event.date is None and event.location == lead.location and \
+            if event.date is None and self._same_place(event.location, lead.location) and \
                     first <= event.sentence_number <= lead.sentence_number + self.table.lead_sentences:
                 event.date, event.precision = lead.date, lead.precision
                 event.date_text = f"{lead.date_text} (the lead's date)"
 
+
+    def _same_place(self, a: int | None, b: int | None) -> bool:
+        """One place, or two towns or quarters within NEAR_KM ("air raids on Eastern Ghouta" in a lead
+        about Damascus)."""
+        if a == b:
+            return True
+        if a is None or b is None:
+            return False
+        pa, pb = self.entities[a], self.entities[b]
+        return pa.get("geo_precision") == pb.get("geo_precision") == "exact" and None not in (
+            pa.get("latitude"), pb.get("latitude")) and distance_km(pa, pb) <= NEAR_KM
 
     def _same_event_dates(self, events: list[Event]) -> None:
         """A bombing, a strike or a massacre told again later in the article without its date ("the

@@ -347,6 +347,16 @@ def test_deaths_in_a_gunfight_are_the_battle_and_a_raid_that_arrests_is_the_arre
     assert deaths and all(row["event_type"] == "Battles" for row in deaths), deaths  # ACLED counts them in the battle
 
 
+def test_an_undated_event_near_the_leads_town_is_of_the_leads_day(tmp_path):
+    db = built(tmp_path, "ghouta.txt", (
+        "Rockets hit Damascus\n"
+        "Published: 2015-02-05T18:00:00Z\n\n"
+        "DAMASCUS (AFP) - Rebels fired dozens of rockets at Damascus on Thursday, killing six people, a monitor said.\n\n"
+        "At least 40 people were killed in government air raids on Douma, the monitor said.\n"))
+    raids = event_with(db, "ghouta", "air raids on Douma")  # Douma lies 10 km from Damascus
+    assert raids["event_date"] == "2015-02-05" and raids["date_text"].endswith("(the lead's date)"), raids
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
