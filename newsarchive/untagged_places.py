@@ -38,11 +38,13 @@ def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns
         end = i + 1
         while end < len(doc) and end - i < MAX_WORDS and end not in tagged and _name_word(doc[end]):
             end += 1
-        # the longest run the gazetteer knows ("Khan Sheikhoun", not "Khan")
-        for stop in range(end, i, -1):
+        # the longest run the gazetteer knows ("Khan Sheikhoun", not "Khan"); without a cue, only the whole
+        # run, as a country's name standing alone
+        alone = not _runs_into_name(doc, i) and doc[i:end].text not in people
+        stops = range(end, i, -1) if cue else [end] if alone else []
+        for stop in stops:
             kind = known_place(doc[i:stop].text)
-            alone = stop == end and not _runs_into_name(doc, i) and doc[i:stop].text not in people
-            if kind is not None and (cue or kind == "country" and alone):
+            if kind is not None and (cue or kind == "country"):
                 found.append(Span(doc, i, stop, label="GPE"))
                 i = stop
                 break
