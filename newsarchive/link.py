@@ -72,6 +72,7 @@ class Rules:
     norp: dict[str, str]  # surface (lower) -> canonical
     institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
     missions: frozenset[str]  # "embassy", "consulate": named with the country or town they are in
+    state_missions: frozenset[str]  # "embassy": one per receiving state
     organisation_heads: frozenset[str]  # "Front", "Party", "Forces": the last word of a group's name
     place_openers: frozenset[str]  # "San", "Fort", "North": never a place alone
     group_words: dict[str, str | None]  # first word of a group's name -> the group's kind (armed group or None)
@@ -98,6 +99,7 @@ def rules() -> Rules:
         norp=norp,
         institutions=frozenset(data["institution_nouns"]),
         missions=frozenset(data["mission_nouns"]),
+        state_missions=frozenset(data["state_missions"]),
         organisation_heads=frozenset(data["organisation_heads"]),
         place_openers=frozenset(data["place_name_openers"]) | frozenset(data["name_particles"]),
         group_words={word: ("armed group" if armed == "armed" else None)
@@ -533,6 +535,9 @@ class ArticleLinker:
                 return self._place_entity(place, "GPE")
         if label == "NORP":
             return None  # not a nationality, religion or political group we know, nor a place
+        mission = self._mission_to_a_state(span) if label == "ORG" else None
+        if mission is not None:
+            return mission
         if label == "ORG" and self._bare_state_body(span):
             # "the Interior Ministry" in a story about Syria is Syria's, not every state's interior ministry;
             # in a story about several states, the one a lower-case "interior ministry" is stays unknown
@@ -541,6 +546,19 @@ class ArticleLinker:
             if text.islower():
                 return None
         return f"{label.lower()}:{person_key(text)}", EntityInfo(label)
+
+    def _mission_to_a_state(self, span):
+        """"the U.S. Embassy in Riyadh", "the U.S. Embassy in Saudi Arabia": one embassy, keyed by the
+        sending state's words and the receiving country; None for any other name."""
+        for token in span:
+            if token.lemma_.lower() in rules().state_missions and token.i + 2 < span.end and span.doc[token.i + 1].lower_ == "in":
+                host = span.doc[token.i + 2:span.end].text
+                place = self.gazetteer.resolve(host, set(), kinds=("country", "region", "city"))
+                if place is None or not place.country_code:
+                    return None
+                sender = span.doc[span.start:token.i + 1].text
+                return f"org:{person_key(sender)} in {place.country_code.lower()}", EntityInfo("ORG")
+        return None
 
     def _bare_state_body(self, span) -> bool:
         """"Interior Ministry", "the foreign ministry", "Health Ministry": a state's body named by its
@@ -827,14 +845,17 @@ def _blocking_keys(ordered: str) -> tuple[str, str]:
 
 def canonical_name(surface: Counter, entity_type: str) -> str:
     """The name to show: for people the fullest form, otherwise the most used one; a dateline's
-    capitals ("MOGADISHU") only when the name is never written otherwise; a name with its acronym
-    in brackets ("People Power Party (PPP)") counts as the name alone."""
+    capitals ("MOGADISHU") only when the name is never written otherwise; a name the text defines
+    an acronym for ("People Power Party (PPP)") over that acronym, however often the text uses it."""
     unbracketed = Counter()
+    defined = {}
     for name, count in surface.items():
         name, acronym = without_acronym(name)
         unbracketed[name] += count
-        if acronym:  # (the store counts the bracketed acronym as a surface of its own too)
-            unbracketed[acronym] -= count
+        if acronym:
+            defined[acronym] = name
+    for acronym, name in defined.items():
+        unbracketed[name] += unbracketed.pop(acronym, 0)  # (the store counts the acronym as a surface too)
     surface = +unbracketed or surface
     cased = {name.lower() for name in surface if not name.isupper()}
 

@@ -547,10 +547,11 @@ def test_a_name_with_its_acronym_in_brackets_is_one_body_the_acronym_names_later
     db = one_article(tmp_path, "seoul.txt", (
         "Impeachment vote fails\n\n"
         "SEOUL (AP) - Lawmakers from the People Power Party (PPP) walked out of the National Assembly on Saturday. "
-        "The PPP said it would not support the motion. Officers of the British Transport Police (BTP) were called, "
+        "The PPP said it would not support the motion, and PPP lawmakers left. Officers of the British Transport "
+        "Police (BTP) were called, "
         "and the BTP said no one was hurt. The Kurdish People's Protection Units (YPG) denied it.\n"))
     party = entity(db, "PPP")
-    assert party["name"] == "People Power Party"  # the name, not its bracketed form
+    assert party["name"] == "People Power Party"  # the name, not its bracketed form nor its acronym, used more
     assert "People Power Party (PPP)" in json.loads(party["aliases"])  # as the text wrote it
     assert entity(db, "BTP")["name"] == "British Transport Police"
     with sqlite3.connect(db) as connection:
@@ -562,8 +563,12 @@ def test_an_embassy_is_named_with_the_country_it_is_in_which_stays_a_place(tmp_p
     db = one_article(tmp_path, "bamako.txt", (
         "Gunmen attack restaurant in Bamako\n\n"
         "BAMAKO, Mali (AP) - The French embassy in Mali said on Saturday it had alerted its citizens and beefed up "
-        "security. The U.S. Embassy in Turkey said on Twitter that it condemned the attack.\n"))
+        "security. The U.S. Embassy in Turkey said on Twitter that it condemned the attack. The U.S. Embassy in "
+        "Ankara later issued a security alert.\n"))
     types = mention_types(db)
+    # one embassy per receiving state, whether named by its country or its capital
+    assert entity(db, "U.S. Embassy in Ankara")["name"] in ("U.S. Embassy in Turkey", "U.S. Embassy in Ankara")
+    assert entity(db, "U.S. Embassy in Ankara")["id"] == entity(db, "U.S. Embassy in Turkey")["id"]
     assert types["French embassy in Mali"] == {"ORG"} and types["U.S. Embassy in Turkey"] == {"ORG"}
     assert types["Mali"] == {"GPE"} and types["Turkey"] == {"GPE"}  # the host country is named too
 
