@@ -695,12 +695,16 @@ class ArticleLinker:
                 if not any(first <= span_info[0] < last for first, last in covered)]
 
     def _join_short_names(self, resolved):
-        """A one-word PERSON (or ORG) that is the last name of a person in the article is that person."""
+        """A one-word PERSON (or ORG) that is the last name of a person in the article is that person; so is
+        one that is the first name of the only person of that first name the article names in full ("Yoon",
+        of Yoon Suk Yeol, family name first; "Helen", of Helen Kunz)."""
         full_names, first_names = {}, {}
+        people_by_first = defaultdict(set)
         for span_info, result in resolved:
             if result and result[1].type == "PERSON" and len(result[0].split(":", 1)[1].split()) > 1:
                 full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
                 first_names.setdefault(result[0].split(":", 1)[1].split()[0], result)
+                people_by_first[result[0].split(":", 1)[1].split()[0]].add(result[0])
         joined = []
         table = rules()
         for span_info, result in resolved:
@@ -718,7 +722,8 @@ class ArticleLinker:
                 key = person_key(span_info[2]) if (said or unplaced) else result[0].split(":", 1)[1]
                 if len(key.split()) == 1 and key in full_names:
                     result = full_names[key]
-                elif unplaced and len(key.split()) == 1 and key in first_names:
+                elif (unplaced or result[1].type == "PERSON") and len(key.split()) == 1 and key in first_names \
+                        and len(people_by_first[key]) == 1:
                     result = first_names[key]
             joined.append((span_info, result))
         return joined

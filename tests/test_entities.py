@@ -631,3 +631,11 @@ def test_a_persons_name_the_model_calls_a_place_is_the_person_without_a_place_cu
         "on Friday.\n"))
     types = mention_types(db)
     assert types["Freeland"] == {"PERSON"}, types  # not Freeland, Pennsylvania
+
+
+def test_a_first_name_alone_is_the_one_person_the_article_names_in_full_with_it(tmp_path):
+    db = one_article(tmp_path, "seoul-vote.txt", (
+        "Impeachment vote fails\n\n"
+        "SEOUL (AP) - South Korean President Yoon Suk Yeol survived an impeachment vote on Saturday. Yoon had "
+        "apologized for his martial law decree, and opposition lawmakers said Yoon must resign.\n"))
+    assert entity(db, "Yoon")["name"] == "Yoon Suk Yeol"  # a family name first, as Korean names are written
