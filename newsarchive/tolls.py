@@ -114,8 +114,15 @@ class Tolls:
         most often one of the dead counted before, by where they came from.)"""
         counted = {noun.i for noun, _ in numbers}
         people = set().union(*self.table.side_words.values(), self.table.words["captive_nouns"])
+        killing = self.table.words["killing_verbs"]
+
+        def kills(noun) -> bool:  # "A motorcycle bomber killed at least 16 people": the killer, not one of the dead
+            return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in killing or any(
+                c.dep_ == "acl" and c.lemma_.lower() in killing and any(g.dep_ == "dobj" for g in c.children)
+                for c in noun.children)
         return [t for t in sent if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in people
-                and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)]
+                and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)
+                and not kills(t)]
 
     @staticmethod
     def _counted(token):

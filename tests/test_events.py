@@ -357,6 +357,18 @@ def test_an_undated_event_near_the_leads_town_is_of_the_leads_day(tmp_path):
     assert raids["event_date"] == "2015-02-05" and raids["date_text"].endswith("(the lead's date)"), raids
 
 
+def test_the_killer_named_with_a_is_not_one_of_the_dead(tmp_path):
+    # a headline run into the lead, as scraped: the parser reads "A motorcycle bomber killed ..." as a
+    # bomber who was killed; the verb's own object says the bomber killed
+    db = built(tmp_path, "hasakeh.txt", (
+        "Bomber kills 16\n"
+        "Published: 2016-07-05T10:00:00Z\n\n"
+        "Motorbike bomber kills 16 outside bakery in Syrias Hasakeh AFP Tuesday 5 Jul 2016 A motorcycle bomber "
+        "killed at least 16 people and wounded 40 Tuesday in a suicide attack on a Kurdish-populated district of "
+        "the northeastern Syrian city of Hasakeh an official said.\n"))
+    assert {row["fatalities"] for row in rows(db, "select * from events")} == {16}
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
