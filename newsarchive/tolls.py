@@ -348,9 +348,16 @@ class Tolls:
         # attack on police": the mentions of a fight at one place on one day share its toll too; not a
         # town taken or a bombing that day, which are events of their own, nor undated mentions (a story of
         # a battle for a town tells of fighting on several days)
-        fight = [m for m, e in zip(mentions, events) if m[2] != UNDATED and (e.sub_event_type == "Armed clash" or (
-            e.sub_event_type not in self.table.words["specific_remote_violence"] and self._generic_word(e.trigger) is not None))]
-        for group in same_occurrence(fight, self.table, battles=True):
+        fighting = [(m, e) for m, e in zip(mentions, events) if e.sub_event_type == "Armed clash" or (
+            e.sub_event_type not in self.table.words["specific_remote_violence"] and self._generic_word(e.trigger) is not None)]
+        fight = [m for m, _ in fighting if m[2] != UNDATED]
+        # one sentence tells one time, dated or not: "Eleven people were killed in a gunfight ... when gang
+        # members ambushed a police convoy"
+        by_sentence = defaultdict(list)
+        for (i, location, *_), event in fighting:
+            by_sentence[(event.sentence_id, location)].append(i)
+        groups = same_occurrence(fight, self.table, battles=True) + [g for g in by_sentence.values() if len(g) > 1]
+        for group in groups:
             tolls = [events[i].fatalities for i in group if events[i].fatalities is not None]
             if tolls and any(events[i].event_type == "Battles" for i in group):
                 for i in group:

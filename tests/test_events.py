@@ -319,6 +319,14 @@ def test_the_mentions_of_one_gunfight_share_its_toll_but_not_a_town_taken_that_d
     tolls = {row["trigger"]: row["fatalities"] for row in rows(db, "select * from events")}
     assert tolls["ambushed"] == 11, tolls  # the ambush is the killing told of that place and day
     assert tolls["seized"] is None, tolls  # a town hall taken that day is another event
+    # one sentence tells one time, even on a page that dates nothing
+    (tmp_path / "ocotlan.txt").unlink()
+    db = built(tmp_path, "ambush.txt", (
+        "Gunmen ambush police convoy in western Mexico\n\n"
+        "Eleven people were killed in a gunfight in western Mexico when suspected gang members ambushed a police "
+        "convoy.\n"))
+    tolls = {row["trigger"]: row["fatalities"] for row in rows(db, "select * from events")}
+    assert set(tolls.values()) == {11}, tolls
 
 
 def test_suicide_attackers_storming_is_a_suicide_bombing_and_those_forced_to_act_are_not_the_forcers(tmp_path):
