@@ -108,9 +108,10 @@ class Tolls:
 
 
     def _one_victim(self, sent, numbers) -> list:
-        """"An American soldier was killed", "killing a commander and three of his soldiers": one
-        person, counted as one. A singular word for a person (side_words, captive_nouns) with "a" or
-        "an", that no number counts already. (Not the people_nouns: "a French citizen had died" is
+        """"An American soldier was killed", "killing a commander and three of his soldiers", "killing
+        the Afghan soldier": one person, counted as one. A singular word for a person (side_words,
+        captive_nouns) with "a" or "an", or with "the" as the one a killing verb kills, that no number
+        counts already. (Not the people_nouns: "a French citizen had died" is
         most often one of the dead counted before, by where they came from.)"""
         counted = {noun.i for noun, _ in numbers}
         people = set().union(*self.table.side_words.values(), self.table.words["captive_nouns"])
@@ -120,9 +121,13 @@ class Tolls:
             return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in killing or any(
                 c.dep_ == "acl" and c.lemma_.lower() in killing and any(g.dep_ == "dobj" for g in c.children)
                 for c in noun.children)
+        def one(noun) -> bool:  # "a commander"; or "the terrorist", "the Afghan soldier" as the one killed
+            if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+                return True
+            return noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in killing and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
         return [t for t in sent if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in people
-                and t.i not in counted and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)
-                and not kills(t)]
+                and t.i not in counted and one(t) and not kills(t)]
 
     @staticmethod
     def _counted(token):

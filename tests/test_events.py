@@ -377,6 +377,16 @@ def test_the_killer_named_with_a_is_not_one_of_the_dead(tmp_path):
     assert {row["fatalities"] for row in rows(db, "select * from events")} == {16}
 
 
+def test_the_one_person_killed_named_with_the_is_one_death(tmp_path):
+    db = built(tmp_path, "jalalabad.txt", (
+        "Insider attack in Afghanistan\n"
+        "Published: 2017-03-08T10:00:00Z\n\n"
+        "JALALABAD, Afghanistan (AP) - An Afghan soldier opened fire on U.S. troops in Jalalabad on Wednesday. "
+        "The American troops returned fire on Wednesday, killing the Afghan soldier, officials said.\n"))
+    killing = [row for row in rows(db, "select * from events") if "returned fire" in row["evidence"]]
+    assert killing and {row["fatalities"] for row in killing} == {1}, killing
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
