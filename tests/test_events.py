@@ -385,6 +385,14 @@ def test_the_one_person_killed_named_with_the_is_one_death(tmp_path):
         "The American troops returned fire on Wednesday, killing the Afghan soldier, officials said.\n"))
     killing = [row for row in rows(db, "select * from events") if "returned fire" in row["evidence"]]
     assert killing and {row["fatalities"] for row in killing} == {1}, killing
+    # a rank counts as a person: "a colonel and two lieutenant colonels" are three
+    (tmp_path / "jalalabad.txt").unlink()
+    db = built(tmp_path, "fallujah.txt", (
+        "Convoy ambushed near Fallujah\n"
+        "Published: 2015-11-05T10:00:00Z\n\n"
+        "FALLUJAH, Iraq (AP) - A colonel and two lieutenant colonels died in a roadside bomb blast north of "
+        "Fallujah on Wednesday, a senior officer said.\n"))
+    assert {row["fatalities"] for row in rows(db, "select * from events")} == {3}
 
 
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
