@@ -27,6 +27,7 @@ SPECIFIC = "specific"
 KINDS = (SPECIFIC, "aggregate", "habitual", "negated", "hypothetical", "historical")
 
 # Clauses of their own under the clause verb: their words do not describe the trigger.
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
 OWN_CLAUSES = frozenset({"ccomp", "conj", "parataxis", "relcl", "advcl", "acl", "csubj"})
 YEAR = re.compile(r"(19|20)\d\d")
 NUMBERED_DAY = re.compile(r"\d{1,2}/\d{1,2}")  # "since 9/11"
@@ -63,7 +64,7 @@ class RealisReader:
         kind = self._unreal(trigger)
         if kind:
             return kind
-        if self._in_since_clause(trigger):
+        if self._in_since_clause(trigger) or self._background_of_a_place(verb):
             return "historical"
         clause = clause_tokens(verb)
         if any(t.i in self.day_dates for t in clause):
@@ -127,6 +128,18 @@ class RealisReader:
                 continue
             break
         return None
+
+    def _background_of_a_place(self, verb) -> bool:
+        """"Mali's desert north, where French forces wrested control of territory from the rebels, is
+        plagued by violence": a past told, undated, in a "where" clause of a place the sentence describes
+        in the present is the place's background, not an event."""
+        if verb.dep_ != "relcl" or verb.tag_ not in ("VBD", "VBN") or not any(
+                c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children):
+            return False
+        main = verb.head.head if verb.head.dep_ in SUBJECT_DEPS else None
+        return main is not None and (main.tag_ in ("VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP") for c in main.children)) and not any(
+            t.i in self.day_dates or t.ent_type_ == "DATE" for t in verb.subtree)
 
     @staticmethod
     def _in_since_clause(trigger) -> bool:

@@ -395,6 +395,18 @@ def test_the_one_person_killed_named_with_the_is_one_death(tmp_path):
     assert {row["fatalities"] for row in rows(db, "select * from events")} == {3}
 
 
+def test_a_past_told_of_a_place_described_in_the_present_is_its_background(tmp_path):
+    db = built(tmp_path, "bamako.txt", (
+        "Gunmen attack restaurant in Bamako\n"
+        "Published: 2015-03-07T10:00:00Z\n\n"
+        "BAMAKO, Mali (Reuters) - Mali's desert north, where French forces wrested control of territory from "
+        "separatist rebels, is plagued by frequent political violence, but this is the first militant attack "
+        "for years in Bamako.\n"))
+    assert not [row for row in rows(db, "select * from events") if row["trigger"] == "wrested"]
+    statements = rows(db, "select trigger, realis from event_statements")
+    assert ("wrested", "historical") in {(row["trigger"], row["realis"]) for row in statements}, statements
+
+
 def test_reports_in_their_own_words_of_one_place_and_day_are_one_event():
     from newsarchive.clusters import cluster_events
 
