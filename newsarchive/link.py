@@ -681,7 +681,7 @@ class ArticleLinker:
         defined, covered, joined = {}, [], []
         for span_info, result in resolved:
             start, end, text, *rest = span_info
-            if result and not result[1].type in ("PERSON", "NORP"):
+            if result and result[1].type not in ("PERSON", "NORP"):
                 found = bracketed_acronym(self.body, text, end)
                 if found is not None:
                     acronym, end = found
@@ -698,13 +698,13 @@ class ArticleLinker:
         """A one-word PERSON (or ORG) that is the last name of a person in the article is that person; so is
         one that is the first name of the only person of that first name the article names in full ("Yoon",
         of Yoon Suk Yeol, family name first; "Helen", of Helen Kunz)."""
-        full_names, first_names = {}, {}
-        people_by_first = defaultdict(set)
+        full_names: dict[str, tuple] = {}
+        first_names: dict[str, dict[str, tuple]] = defaultdict(dict)  # first name -> key -> result, per person
         for span_info, result in resolved:
-            if result and result[1].type == "PERSON" and len(result[0].split(":", 1)[1].split()) > 1:
-                full_names.setdefault(result[0].split(":", 1)[1].split()[-1], result)
-                first_names.setdefault(result[0].split(":", 1)[1].split()[0], result)
-                people_by_first[result[0].split(":", 1)[1].split()[0]].add(result[0])
+            words = result[0].split(":", 1)[1].split() if result else []
+            if result and result[1].type == "PERSON" and len(words) > 1:
+                full_names.setdefault(words[-1], result)
+                first_names[words[0]].setdefault(result[0], result)
         joined = []
         table = rules()
         for span_info, result in resolved:
@@ -722,9 +722,9 @@ class ArticleLinker:
                 key = person_key(span_info[2]) if (said or unplaced) else result[0].split(":", 1)[1]
                 if len(key.split()) == 1 and key in full_names:
                     result = full_names[key]
-                elif (unplaced or result[1].type == "PERSON") and len(key.split()) == 1 and key in first_names \
-                        and len(people_by_first[key]) == 1:
-                    result = first_names[key]
+                elif (unplaced or result[1].type == "PERSON") and len(key.split()) == 1 \
+                        and len(first_names.get(key, ())) == 1:
+                    result = next(iter(first_names[key].values()))
             joined.append((span_info, result))
         return joined
 

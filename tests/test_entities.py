@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -519,28 +520,36 @@ def test_a_well_known_place_the_model_left_untagged_is_found_where_the_text_puts
     assert aleppo["country_code"] == "SY" and aleppo["latitude"] is not None
 
 
-def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
+@lru_cache(maxsize=1)
+def _untagged_finder():
     import spacy
 
     from newsarchive.gazetteer import default_gazetteer
     from newsarchive.link import ArticleLinker
     from newsarchive.nlp import DEFAULT_MODEL
+
+    return spacy.load(DEFAULT_MODEL), ArticleLinker(default_gazetteer())._well_known_place
+
+
+def untagged_places_in(text: str, people=()) -> list[str]:
+    """The untagged places with_untagged_places finds in text, the model's tags left out but for the
+    names given as persons."""
     from newsarchive.untagged_places import with_untagged_places
 
-    nlp, linker = spacy.load(DEFAULT_MODEL), ArticleLinker(default_gazetteer())
+    nlp, known_place = _untagged_finder()
+    doc = nlp(text)
+    given = [doc.char_span(text.index(p), text.index(p) + len(p), label="PERSON") for p in people]
+    return [span.text for span in with_untagged_places(doc, given, frozenset({"in", "near", "at", "west", "from"}),
+                                                       frozenset({"town"}), known_place) if span.label_ == "GPE"]
 
-    def found(text, spans=()):
-        doc = nlp(text)
-        given = [doc.char_span(text.index(s), text.index(s) + len(s), label="PERSON") for s in spans]
-        return [s.text for s in with_untagged_places(doc, given, frozenset({"in", "near", "at", "west"}),
-                                                     frozenset({"town"}), linker._well_known_place)
-                if s.label_ == "GPE"]
 
+def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
+    found = untagged_places_in
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
     assert found("The town of Manchester was quiet in March, officials at Reuters said.") == ["Manchester"]
     assert found("Slovenia acted more quickly than the Ukraine Trade Mission.") == ["Slovenia"]
     assert found("Fans filled the Stade de France on Friday.") == []  # a name that ends in a country's
-    assert found("Jordan said Jordan would win.", spans=["Jordan"]) == []  # a person elsewhere in the text
+    assert found("Jordan said Jordan would win.", people=["Jordan"]) == []  # a person elsewhere in the text
 
 
 def test_a_name_with_its_acronym_in_brackets_is_one_body_the_acronym_names_later(tmp_path):
@@ -594,17 +603,7 @@ def test_a_province_written_with_its_type_word_is_also_known_by_its_bare_name(tm
 
 
 def test_a_headline_in_title_case_gives_no_place_cue():
-    import spacy
-
-    from newsarchive.gazetteer import default_gazetteer
-    from newsarchive.link import ArticleLinker
-    from newsarchive.nlp import DEFAULT_MODEL
-    from newsarchive.untagged_places import with_untagged_places
-
-    doc = spacy.load(DEFAULT_MODEL)("Blast Occurs Near Bus Convoy Evacuating Syrians From Besieged Towns")
-    found = with_untagged_places(doc, [], frozenset({"near", "from"}), frozenset(),
-                                 ArticleLinker(default_gazetteer())._well_known_place)
-    assert [span.text for span in found] == []
+    assert untagged_places_in("Blast Occurs Near Bus Convoy Evacuating Syrians From Besieged Towns") == []
 
 
 def test_a_name_that_ends_in_a_word_for_a_group_is_an_organisation(tmp_path):
