@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -191,6 +192,11 @@ class Page:
     header: list[str]  # lines before the body (headline, date, outlet, ...)
     body: list[str]  # article paragraphs
     outside: list[str]  # every line not in the body, furniture included, for evidence
+    in_boxes: frozenset[str] = frozenset()  # header lines that stand in a box of links to other stories
+    above_standfirst: str | None = None  # the header line right above a standfirst the page prints twice
+
+
+LINK = re.compile(r"(https?://|www\.)\S+")  # a link printed under a list item goes on nothing
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -202,7 +208,7 @@ def unwrap(lines: list[str]) -> list[str]:
     stripped = [line.strip() for line in lines]
     # a line broken mid-sentence, and the next line going on in lower case: "... in the Alberta / legislature on"
     broken = [i for i, line in enumerate(stripped[:-1]) if len(line.split()) >= 5 and not SENTENCE_END.search(line)]
-    going_on = [i for i in broken if stripped[i + 1][:1].islower()]
+    going_on = [i for i in broken if stripped[i + 1][:1].islower() and not LINK.match(stripped[i + 1])]
     if len(going_on) < 3 or len(going_on) < len(broken) * 0.3:
         return lines
     joined: list[str] = []
@@ -277,10 +283,18 @@ def split_page(lines: list[str], whole: bool = False) -> Page:
     header = [line for i, (line, furniture) in enumerate(candidates[:first])
               if not furniture or i in repeats or (i in boxed and not kept[i][1])]
     last_said = {line: i for i, line in enumerate(header)}
+    # A sentence printed twice above the text is a standfirst (below the headline, and again as
+    # the summary over the text); the line above its first printing is the headline.
+    said = Counter(header)
+    above_standfirst = next((header[i - 1] for i, line in enumerate(header)
+                             if i and said[line] == 2 and last_said[line] > i + 1 and line.endswith((".", "!", "?", "…"))
+                             and is_prose(line, on_a_page=False)
+                             and word_count(header[i - 1]) < word_count(line)), None)
     header = [line for i, line in enumerate(header) if last_said[line] == i]
+    in_boxes = frozenset(line for i, (line, _) in enumerate(candidates[:first]) if i in boxed)
     body_set = set(body)
     outside = [line for line in lines if line not in body_set]
-    return Page(header=header, body=body, outside=outside)
+    return Page(header=header, body=body, outside=outside, in_boxes=in_boxes, above_standfirst=above_standfirst)
 
 
 CARD_DATES = 3  # so many dated cards in a row make a list of other stories
@@ -496,11 +510,14 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
     """
     rules = page_rules()
     opening = _content_words(" ".join(body.split()[:BODY_OPENING_WORDS]))
-    best, best_score = None, (float("-inf"), 0)
+    scored: list[tuple[float, int, str]] = []  # (score, distance from the body, line)
     def front(line: str) -> bool:  # a byline, a date, or a label of one ("Author:", "Publish date:")
         return bool(_looks_dated(line) or parse_date_line(line, set()) or rules.byline.match(line)
                     or (line.endswith(":") and len(line.split()) <= 3))
 
+    if page.above_standfirst and not front(page.above_standfirst) \
+            and _headline_shaped(page.above_standfirst, rules, registry):
+        return page.above_standfirst.rstrip(" |-–—")
     window = page.header[-TITLE_WINDOW:]
     distance = -1  # header lines between this one and the body, the byline and date lines not counted
     for index in range(len(window) - 1, -1, -1):
@@ -509,29 +526,42 @@ def find_title(page: Page, body: str, registry: Registry) -> str | None:
         if front(line) or (index and rules.field_label.fullmatch(window[index - 1])):
             continue  # a byline or a date, or what a label introduces ("Author:" / "Jane Doe")
         distance += 1
-        if count < 2 or count > 30 or line.endswith(":") or BREADCRUMB.search(line) or rules.source_line.match(line) \
-                or CAPTION_CREDIT.search(line):
-            continue
-        if registry.match_name(line):
+        if not _headline_shaped(line, rules, registry):
             continue
         own = _content_words(line)
         shared = len(own & opening)
-        near = distance < NEAR_BODY and count >= 4  # where a headline stands: right above the article
+        # where a headline stands: right above the article, not in a box of links to other stories
+        near = distance < NEAR_BODY and count >= 4 and line not in page.in_boxes
         if shared < 1 or (not near and (shared < 2 or shared < len(own) / 3)):
             continue
         score = shared - (len(own) - shared) / 2 + (NEAR_BONUS if near else 0)
         if line.endswith(".") and not line.endswith(("...", "…")) and not _title_case(line, rules.minor_words):
             score -= SENTENCE_PENALTY  # a standfirst or caption ends like a sentence; a headline seldom does
-        score = (score, distance)  # on a tie, the earlier line
-        if score >= best_score:
-            best, best_score = line, score
-    return best.rstrip(" |-–—") if best else None
+        scored.append((score, distance, line))
+    # a breadcrumb trail run together ends in the headline: "Home Holidays Homemade Spiced Honey Pear Jam"
+    folded = [" ".join(line.casefold().split()) for _, _, line in scored]
+    scored = [s for s, f in zip(scored, folded) if not any(f != g and f.endswith(" " + g) for g in folded)]
+    if not scored:
+        return None
+    # The headline stands above its standfirst and captions, which repeat the body as much:
+    # of the lines that score about as well as the best, the earliest.
+    top = max(score for score, _, _ in scored)
+    best = max((s for s in scored if s[0] >= top - HEADLINE_MARGIN), key=lambda s: s[1])[2]
+    return best.rstrip(" |-–—")
+
+
+def _headline_shaped(line: str, rules: PageRules, registry: Registry) -> bool:
+    """2-30 words, and not a label, a breadcrumb, a source line, a caption or an outlet's name."""
+    return (2 <= word_count(line) <= 30 and not line.endswith(":") and not BREADCRUMB.search(line)
+            and not rules.source_line.match(line) and not CAPTION_CREDIT.search(line)
+            and not registry.match_name(line))
 
 
 BREADCRUMB = re.compile(r"\s[»›>]\s|^[*•]")  # "News » World", "* Click here"
 TITLE_WINDOW = 25  # the header lines before the body where the headline is looked for
 NEAR_BODY, NEAR_BONUS = 3, 2.0  # the last header lines before the body, and what standing there is worth
 SENTENCE_PENALTY = 100.0  # a line ending with a full stop is chosen only when no other line qualifies
+HEADLINE_MARGIN = 1.0  # a line above the best-scoring one, and at most this far below it, is the headline
 BODY_OPENING_WORDS = 150  # the opening of the body a headline is compared with
 
 

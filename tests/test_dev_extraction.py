@@ -3,7 +3,7 @@
 ../shared/dev/extraction holds 89 pages as page-to-text dumps with their ground-truth
 bodies, and the benchmark's own metric (bench_evaluate.py). Parsing them takes seconds,
 so the floors run with every test run; `make eval` prints the full figures, HTML included.
-The floors sit a little under what the parser reaches (body F1 0.933, titles 0.629).
+The floors sit a little under what the parser reaches (body F1 0.934, titles 0.685).
 """
 
 from __future__ import annotations
@@ -54,4 +54,4 @@ def test_text_dump_bodies_and_titles_hold_their_floors(scored):
     figures, titles = scored
     assert figures["f1"] >= 0.925, figures
     assert figures["empty"] == 0
-    assert titles >= 0.60
+    assert titles >= 0.66

@@ -234,6 +234,47 @@ def test_the_headline_not_the_standfirst():
     assert article.title == "Sweden drops Assange rape investigation"
 
 
+def test_the_headline_above_its_standfirst_a_story_box_and_a_breadcrumb_trail():
+    from newsarchive.readers import RawDocument
+
+    body = ("After a three-year silence, there is news on the fourth film in the rebooted Star Trek series: Noah Hawley, "
+            "the creator of the Fargo and Legion television series, is in final talks to write and direct it.\n\n"
+            "The most recent Star Trek film was released in 2016 and made less money than the two before it, "
+            "and the studio has since weighed several directors for the next one.")
+
+    def title(page: str) -> str | None:
+        return parse_document(RawDocument("x.txt", None, "text", page + "\n\n" + body), load_registry()).title
+
+    # a standfirst without a full stop repeats the body as much as the headline does: the headline stands above it
+    assert title("Entertainment\n\nStar Trek 4 eyes Fargo creator Noah Hawley to direct\n\nNew, 15 comments\n\n"
+                 "The fourth in the rebooted series of Star Trek films\n\nBy Chaim Gartenberg Nov 19, 2019, 7:53pm EST"
+                 ) == "Star Trek 4 eyes Fargo creator Noah Hawley to direct"
+    # another story's headline in a box of links right above the text is not this story's
+    assert title("Star Trek 4 eyes Fargo creator Noah Hawley to direct\n\nBy Chaim Gartenberg\n\nSee also\n\n"
+                 "Fargo creator talks of his next series\n\nStar Trek series: Fargo creator in talks to direct next film") \
+        == "Star Trek 4 eyes Fargo creator Noah Hawley to direct"
+    # a standfirst printed twice, below the headline and again over the text: the headline is the line above it
+    standfirst = "Four directors were in the running for the job, and the studio picked the man behind two TV hits."
+    assert title(f"Home\n\nNews\n\nHollywood picks its next big-screen captain\n\n{standfirst}\n\nAuthor:\n\n"
+                 f"Staff Writer\n\nPublish date:\n\nNov 19, 2019\n\n{standfirst}") == "Hollywood picks its next big-screen captain"
+    # a breadcrumb trail run together ends in the headline
+    assert title("Home Movies Star Trek 4 eyes Fargo creator Noah Hawley to direct\n\nMovies\n\n"
+                 "STAR TREK 4 EYES FARGO CREATOR NOAH HAWLEY TO DIRECT\n\nwritten by Chaim\n\nShare") \
+        == "STAR TREK 4 EYES FARGO CREATOR NOAH HAWLEY TO DIRECT"
+
+
+def test_links_printed_under_list_items_do_not_make_a_page_hard_wrapped():
+    from newsarchive.parse import unwrap
+
+    page = ["Skip to content", "Home", "Films", "Black Friday for collectors: the deals not to miss", "23 Nov 2017",
+            "Black Friday is upon us, and the shops have begun their discounts on films, games and toys.",
+            "1) Lego Star Wars Resistance Bomber set", "http://amzn.to/2iJFhRj",
+            "2) Blade Runner The Final Cut in 4K", "http://amzn.to/2hWEIX7",
+            "3) Ghostbusters Collection 1-2 steelbook edition", "http://amzn.to/2B4BNPS",
+            "4) Indiana Jones Collection 1-4 steelbook edition", "www.amazon.it/dp/B0756FGD5Y"]
+    assert unwrap(page) == page
+
+
 def test_a_ticker_an_inline_story_box_and_a_long_comment_thread():
     from newsarchive.readers import RawDocument
 
