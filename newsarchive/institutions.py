@@ -18,7 +18,7 @@ MODIFIERS = ("compound", "amod", "poss", "nmod", "case")
 
 
 def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_country,
-                      missions: frozenset[str] = frozenset()) -> list[Span]:
+                      missions: frozenset[str] = frozenset(), placed: frozenset[str] = frozenset()) -> list[Span]:
     """spans (the doc's entity spans) with each body a place names as one ORG span.
 
     nouns: the bodies' nouns ("ministry", "embassy"). missions: those of a state's missions abroad,
@@ -28,12 +28,16 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
     among the words before its noun ("Syrian", "France's"), or a country's name or people's word
     the model left untagged (names_a_country: "the Saudi Embassy", "the U.S. Embassy"). "The interior
     ministry" alone names no state: it is one ORG span too, which the linker gives the story's country.
+    placed: nouns of bodies named here only where a place names them ("the US State Department").
     """
     by_token = {t.i: span for span in spans for t in span}
+    bodies = nouns | placed
     found: list[Span] = []
     for token in doc:
-        if token.lemma_.lower() not in nouns or token.pos_ not in ("NOUN", "PROPN"):
+        if token.lemma_.lower() not in bodies or token.pos_ not in ("NOUN", "PROPN"):
             continue
+        if any(c.lower_ in ("news", "press") for c in token.lefts):
+            continue  # "the official SANA news agency": an outlet, not a state's body
         own = by_token.get(token.i)
         if own is not None and (own.label_ != "ORG" or any(t.lower_ == "of" for t in own)):
             continue  # a place, or a body named in full ("Ministry of Public Security"): as tagged
@@ -49,8 +53,13 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
         if any(span.start < start for span in places):
             continue
         if not places and not any(names_a_country(doc[i].text) for i in range(start, token.i)):
+            if token.lemma_.lower() in placed:
+                continue
             # "the interior ministry said": the story's state's (the linker keys it by the story's country)
-            if own is None and start < token.i and start > 0 and doc[start - 1].lower_ == "the" \
+            after_the = start > 0 and doc[start - 1].lower_ == "the"
+            if start + 1 < token.i and doc[start].lower_ in ("country", "nation") and doc[start + 1].tag_ == "POS":
+                start += 2  # "the country's security ministry": the story's state's too
+            if own is None and after_the and start < token.i \
                     and all(doc[i].is_alpha and doc[i].is_lower for i in range(start, token.i)):
                 found.append(Span(doc, start, token.i + 1, label="ORG"))
             continue

@@ -71,6 +71,7 @@ class Rules:
     particles: frozenset[str]
     norp: dict[str, str]  # surface (lower) -> canonical
     institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
+    placed_institutions: frozenset[str]  # "department", "agency": the same, only where a place names them
     missions: frozenset[str]  # "embassy", "consulate": named with the country or town they are in
     state_missions: frozenset[str]  # "embassy": one per receiving state
     organisation_heads: frozenset[str]  # "Front", "Party", "Forces": the last word of a group's name
@@ -98,6 +99,7 @@ def rules() -> Rules:
         particles=frozenset(data["name_particles"]),
         norp=norp,
         institutions=frozenset(data["institution_nouns"]),
+        placed_institutions=frozenset(data["placed_institution_nouns"]),
         missions=frozenset(data["mission_nouns"]),
         state_missions=frozenset(data["state_missions"]),
         organisation_heads=frozenset(data["organisation_heads"]),
@@ -183,7 +185,7 @@ class ArticleLinker:
         home_country: the publisher's country, the story's country when its text names none."""
         self.body = body if body is not None else doc.text  # for the words after a span, this article only
         entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country,
-                                     rules().missions)
+                                     rules().missions, rules().placed_institutions)
         entities = with_untagged_places(doc, entities, rules().locative, rules().of_a_place, self._well_known_place)
         spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
@@ -197,8 +199,14 @@ class ArticleLinker:
             self._link_dateline(links, dateline, context)
         sentence_countries = self._sentence_countries(resolved)
         resolved = self._collectives_where_they_act(resolved, sentence_countries, main_country)
+        owners = {span[1]: span[0] for span, found in resolved if found and _owns_bodies(found[1])}
         for span_info, (key, info) in ((span, r) for span, r in resolved if r):
             start, end, text = span_info[:3]
+            if info.type == "ORG" and start - 1 in owners and self.body[start - 1] == " ":
+                # "the U.S. State Department", "the United Nations Mine Action Service": the name as written,
+                # the state or the international body a mention of its own
+                start = owners[start - 1]
+                text = self.body[start:end]
             if info.type == "ORG":
                 embedded = self._embedded_places(span_info[4], span_info[5], context)
                 for place, part in embedded:  # "Japan's Ministry of Agriculture": Japan is named too
@@ -727,6 +735,12 @@ class ArticleLinker:
                     result = next(iter(first_names[key].values()))
             joined.append((span_info, result))
         return joined
+
+
+def _owns_bodies(info: EntityInfo) -> bool:
+    """A state or an international organisation, whose name heads the names of its bodies."""
+    return (info.type == "GPE" and info.place is not None and info.place.kind == "country") or \
+        info.kind == "international organization"
 
 
 def _age_follows(span) -> bool:

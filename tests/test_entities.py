@@ -445,6 +445,28 @@ def test_a_states_body_named_by_its_place_is_one_organisation_of_that_country(tm
         assert orgs.fetchall() == [("interior ministry", "SY")]  # a story about Syria: Syria's, a row of its own
 
 
+def test_bodies_of_a_state_or_an_international_organisation_are_named_as_written(tmp_path):
+    db = one_article(tmp_path, "crash.txt", (
+        "Plane crash in Costa Rica kills 12\n\n"
+        "SAN JOSE (Reuters) - A plane crashed in the mountains of Costa Rica on Sunday, killing all 12 people on "
+        "board. The cause of the crash was not yet known, the country's security ministry said. Enio Cubillo, "
+        "director of Costa Rica's civil aviation agency, told local media that the dead included ten foreigners. "
+        "A spokesperson for the US State Department confirmed the deaths of several US citizens. The State "
+        "Department said it was in touch with the families. Two experts with the United Nations Mine Action "
+        "Service were among the dead, according to Syria's official SANA news agency.\n"))
+    with sqlite3.connect(db) as connection:
+        orgs = dict(connection.execute("select name, country_code from entities where type = 'ORG'"))
+        mentions = {text for (text,) in connection.execute("select text from mentions")}
+    assert orgs["security ministry"] == "CR"  # "the country's": the state the story is about
+    assert orgs["Costa Rica's civil aviation agency"] == "CR"
+    # one row for the department, written with and without its state; the state a mention of its own
+    department = entity(db, "State Department")
+    assert "US State Department" in json.loads(department["aliases"]) and department["country_code"] == "US"
+    assert "US" in mentions
+    assert "United Nations Mine Action Service" in mentions and "United Nations" in mentions
+    assert not any("news agency" in name for name in orgs)  # an outlet, not a state's agency
+
+
 def test_a_county_or_parish_is_a_place_in_the_state_the_story_names(tmp_path):
     # GeoNames' second-level divisions named with their type word (data/world_districts.yml):
     # "Orange County" is in several states; the story's Florida picks Florida's.
