@@ -496,7 +496,7 @@ class Triggers:
         "launched raids ..., targeting the highway"); the more specific sub-type wins."""
         kept: list[Event] = []
         for event in sorted(events, key=lambda e: (len(list(e.trigger.ancestors)), e.trigger.i)):
-            outer = next((k for k in kept if event.trigger.i in {t.i for t in k.trigger.subtree}
+            outer = next((k for k in kept if event.trigger.i in self._phrase(k.trigger)
                           and not self._own_clause(event.trigger, k.trigger)
                           and event.trigger.head.lemma_.lower() not in self.table.speech_verbs
                           and (k.event_type == event.event_type
@@ -516,6 +516,15 @@ class Triggers:
             outer.take_date(event)
         return sorted(kept, key=lambda e: e.trigger.i)
 
+
+    @staticmethod
+    def _phrase(trigger) -> set[int]:
+        """The tokens of a trigger's phrase: its subtree, and for a noun the by-phrase the parser hangs on
+        the verb above it ("killed in attacks by five suicide bombers and two devices planted in cars")."""
+        tokens = {t.i for t in trigger.subtree}
+        if trigger.dep_ == "pobj" and trigger.head.head.pos_ == "VERB":
+            tokens |= {t.i for c in trigger.head.head.children if c.dep_ == "agent" and c.i > trigger.i for t in c.subtree}
+        return tokens
 
     @staticmethod
     def _own_clause(inner, outer) -> bool:

@@ -1112,6 +1112,20 @@ def test_a_bomb_that_names_no_kind_does_not_outvote_the_suicide_bombers(tmp_path
     assert {row["sub_event_type"] for row in found if row["trigger"] == "bombs"} <= {"Remote explosive/landmine/IED"}, found
 
 
+def test_the_means_the_attackers_phrase_names_are_the_attacks_own(tmp_path):
+    """"killed in attacks by five suicide bombers and two devices planted in cars": the parser hangs the
+    by-phrase on "killed", but the devices are the attacks' own means: one event, not a second bombing
+    with the same toll."""
+    db = built(tmp_path, "jableh.txt", (
+        "Bombs kill scores in Jableh\n"
+        "Published: 2016-05-23T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Bombs killed scores of people in Jableh on Syria's coast on Monday. The Syrian "
+        "Observatory for Human Rights said 145 people were killed in attacks by at least five suicide bombers "
+        "and two devices planted in cars.\n"))
+    found = [row for row in rows(db, EVENTS) if "devices planted" in row["evidence"]]
+    assert [(row["sub_event_type"], row["fatalities"]) for row in found] == [("Suicide bomb", 145)], found
+
+
 def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
     db = built(tmp_path, "qaa.txt", (
         "Blasts in Lebanon\n"
