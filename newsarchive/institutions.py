@@ -36,8 +36,8 @@ def with_institutions(doc, spans: list[Span], nouns: frozenset[str], names_a_cou
     for token in doc:
         if token.lemma_.lower() not in bodies or token.pos_ not in ("NOUN", "PROPN"):
             continue
-        if any(c.lower_ in ("news", "press") for c in token.lefts):
-            continue  # "the official SANA news agency": an outlet, not a state's body
+        if any(c.lower_ in ("news", "press") for c in token.lefts) or token.tag_ in ("NNS", "NNPS"):
+            continue  # "the official SANA news agency": an outlet; "German federal agencies": no one body
         own = by_token.get(token.i)
         if own is not None and (own.label_ != "ORG" or any(t.lower_ == "of" for t in own)):
             continue  # a place, or a body named in full ("Ministry of Public Security"): as tagged

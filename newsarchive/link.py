@@ -72,6 +72,7 @@ class Rules:
     norp: dict[str, str]  # surface (lower) -> canonical
     institutions: frozenset[str]  # "ministry", "embassy": a state's bodies its place names
     placed_institutions: frozenset[str]  # "department", "agency": the same, only where a place names them
+    body_heads: frozenset[str]  # "assembly", "court": head nouns of bodies a state or the UN heads
     missions: frozenset[str]  # "embassy", "consulate": named with the country or town they are in
     state_missions: frozenset[str]  # "embassy": one per receiving state
     organisation_heads: frozenset[str]  # "Front", "Party", "Forces": the last word of a group's name
@@ -100,6 +101,7 @@ def rules() -> Rules:
         norp=norp,
         institutions=frozenset(data["institution_nouns"]),
         placed_institutions=frozenset(data["placed_institution_nouns"]),
+        body_heads=frozenset(data["body_heads"]),
         missions=frozenset(data["mission_nouns"]),
         state_missions=frozenset(data["state_missions"]),
         organisation_heads=frozenset(data["organisation_heads"]),
@@ -202,7 +204,8 @@ class ArticleLinker:
         owners = {span[1]: span[0] for span, found in resolved if found and _owns_bodies(found[1])}
         for span_info, (key, info) in ((span, r) for span, r in resolved if r):
             start, end, text = span_info[:3]
-            if info.type == "ORG" and start - 1 in owners and self.body[start - 1] == " ":
+            if info.type == "ORG" and start - 1 in owners and self.body[start - 1] == " " \
+                    and span_info[4].root.lemma_.lower() in rules().body_heads:
                 # "the U.S. State Department", "the United Nations Mine Action Service": the name as written,
                 # the state or the international body a mention of its own
                 start = owners[start - 1]

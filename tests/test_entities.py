@@ -453,7 +453,8 @@ def test_bodies_of_a_state_or_an_international_organisation_are_named_as_written
         "director of Costa Rica's civil aviation agency, told local media that the dead included ten foreigners. "
         "A spokesperson for the US State Department confirmed the deaths of several US citizens. The State "
         "Department said it was in touch with the families. Two experts with the United Nations Mine Action "
-        "Service were among the dead, according to Syria's official SANA news agency.\n"))
+        "Service were among the dead, according to Syria's official SANA news agency. Japanese aid agencies "
+        "said they would send help.\n"))
     with sqlite3.connect(db) as connection:
         orgs = dict(connection.execute("select name, country_code from entities where type = 'ORG'"))
         mentions = {text for (text,) in connection.execute("select text from mentions")}
@@ -465,6 +466,7 @@ def test_bodies_of_a_state_or_an_international_organisation_are_named_as_written
     assert "US" in mentions
     assert "United Nations Mine Action Service" in mentions and "United Nations" in mentions
     assert not any("news agency" in name for name in orgs)  # an outlet, not a state's agency
+    assert not any("agencies" in name for name in orgs)  # several bodies, none named
 
 
 def test_a_county_or_parish_is_a_place_in_the_state_the_story_names(tmp_path):
