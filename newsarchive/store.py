@@ -438,10 +438,11 @@ class Archive:
                 if table_rows:
                     marks = ",".join("?" * len(table_rows[0]))
                     self.connection.executemany(f"insert into {table} values ({marks})", table_rows)
+            infos = self._with_known_countries({key: _info_dict(info) for key, info in analysis.entities.items()})
             self.connection.executemany(
                 "insert into entity_keys (key, entity_id, home_id, info) values (?, null, null, ?) "
                 "on conflict(key) do update set info = excluded.info",
-                [(key, json.dumps(_info_dict(info), sort_keys=True)) for key, info in analysis.entities.items()])
+                [(key, json.dumps(info, sort_keys=True)) for key, info in infos.items()])
         except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError) as error:  # a duplicate id; a value SQLite cannot hold
             self.execute("rollback to article")
             self.execute("release article")
@@ -509,6 +510,16 @@ class Archive:
                 went[old][key_ids[key]] += 1
         self._redirect("entity_redirects", "entity_id", "entities", went)
         return affected - self.added
+
+    def _with_known_countries(self, infos: dict[str, dict]) -> dict[str, dict]:
+        """infos, where an article tells no country for a name the gazetteer lacks, with the country another
+        article told ("the village of Qaa" in one story, "Qaa in eastern Lebanon" in another)."""
+        unknown = [key for key, info in infos.items() if info["country_code"] is None]
+        for chunk in chunks(unknown):
+            for key, told in self.execute(f"select key, info from entity_keys where key in ({','.join('?' * len(chunk))})",
+                                          chunk):
+                infos[key]["country_code"] = json.loads(told).get("country_code")
+        return infos
 
     def _redirect(self, table: str, column: str, targets: str, went: dict[int, Counter]) -> None:
         """Record where each gone id went (where most of it went), and keep every redirect one hop

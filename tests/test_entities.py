@@ -221,6 +221,25 @@ def test_a_place_the_gazetteer_lacks_takes_the_country_its_sentence_names(tmp_pa
     assert rows and all(latitude is None and country == "PS" for _, latitude, country in rows), rows
 
 
+def test_a_place_the_gazetteer_lacks_keeps_the_country_one_story_tells(tmp_path):
+    from newsarchive.build import build
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    # one story tells Qaa's country; the other names no country the village is in
+    (folder / "a.txt").write_text(
+        "Bombers strike Lebanese village\nPublished: 2016-06-27T10:00:00Z\n\n"
+        "BEIRUT (Reuters) - Suicide bombers struck the Christian village of Qaa in Lebanon on Monday, killing five "
+        "people, Lebanese security sources said. Lebanon's army sealed off the area.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(
+        "Second wave of blasts\nPublished: 2016-06-28T10:00:00Z\n\n"
+        "Four more bombers blew themselves up in Qaa on Monday night, a day after the first attack, the army "
+        "said.\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    build([folder], db, workers=1)
+    assert entity(db, "Qaa")["country_code"] == "LB"
+
+
 def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp_path):
     """A village GeoNames lacks, in a sentence naming no town, takes the country the story is
     mostly about; "Aleppo province" is the province even when the model calls "Aleppo" a people;
