@@ -35,7 +35,7 @@ class PlacesAndDates:
         skip = {t.i for c in token.subtree if c.dep_ == "relcl" for t in c.subtree}  # "the town, which lies north of X"
         places = [self.token_entity[t.i] for t in token.subtree
                   if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])
-                  and not self._nationality(t)]
+                  and not self._nationality(t) and not _across_a_border(t)]
         places = list(dict.fromkeys(places))
         if not places:
             return None
@@ -54,7 +54,7 @@ class PlacesAndDates:
         def places(tokens, precisions):
             return [self.token_entity[t.i] for t in tokens if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
                     and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions
-                    and not self._nationality(t)]
+                    and not self._nationality(t) and not _across_a_border(t)]
 
         if event.location is None:
             event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
@@ -226,3 +226,11 @@ class PlacesAndDates:
                 if len({day for day, _ in days}) == 1:
                     day, text = min(days)
                     event.date, event.precision, event.date_text = day, "day", f"{text} (told of the same event)"
+
+
+BORDER_NOUNS = frozenset({"border", "frontier", "boundary"})
+
+
+def _across_a_border(token) -> bool:
+    """The neighbour in "a village at the border with Syria": not where it happened."""
+    return token.dep_ == "pobj" and token.head.lower_ == "with" and token.head.head.lemma_.lower() in BORDER_NOUNS

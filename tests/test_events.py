@@ -242,6 +242,16 @@ def built(folder: Path, name: str, text: str) -> Path:
     return db
 
 
+def test_the_country_across_a_border_is_not_where_it_happened(tmp_path):
+    db = built(tmp_path, "qaa.txt", (
+        "Suicide bombers strike Lebanese village\n"
+        "Published: 2016-06-27T18:00:00Z\n\n"
+        "BEIRUT (Reuters) - Four suicide bombers killed six people and wounded 19 others in an attack in a "
+        "Lebanese village at the border with Syria on Monday, security sources said.\n"))
+    found = [row for row in rows(db, EVENTS) if "border with Syria" in row["evidence"]]
+    assert found and all(row["location"] != "Syria" for row in found), found
+
+
 def test_an_event_without_a_place_of_its_own_is_where_the_story_or_its_sentence_says(tmp_path):
     db = built(tmp_path, "mosul.txt", (
         "Coalition strike hits bomb factory\n\n"
