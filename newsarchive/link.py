@@ -56,6 +56,7 @@ ABBREVIATION = re.compile(r"[A-Z][a-z]?\.?")
 EMBEDDED_TOWN_POPULATION = 15_000
 LOCAL_DIVISIONS = {"district", "county", "parish", "borough", "subdistrict", "municipality"}
 PROVINCE_NOUNS = {"province", "governorate", "oblast", "prefecture", "wilayat", "muhafazat"}
+TOWN_NOUNS = {"city", "town"}  # written after a town's name ("Homs city"): the town, not its province
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,9 @@ class ArticleLinker:
             tokens = tokens[1:]
         while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
             tokens = tokens[:-1]
+        if ent.label_ in ("GPE", "LOC", "FAC") and len(tokens) > 1 and tokens[-1].lower_ in TOWN_NOUNS \
+                and tokens[-1].is_lower:
+            tokens = tokens[:-1]  # "Homs city": the name, which the word after it says is a town's
         if ent.label_ == "PERSON":
             while len(tokens) > 2 and tokens[0].lower_.rstrip(".") in rules().person_titles:
                 tokens = tokens[1:]  # "Grand Ayatollah Ali al-Sistani": the name, not the title
@@ -480,6 +484,12 @@ class ArticleLinker:
             region = self.gazetteer.resolve(text, context, kinds=("region",))
             if region:
                 return self._place_entity(region, "GPE")
+        if after is not None and after.lower_ in TOWN_NOUNS and label in ("GPE", "LOC", "FAC"):
+            # "Homs city", "Taez city": the city, not the province of its name
+            town = self.gazetteer.resolve(text, context, kinds=("city",))
+            if town:
+                return self._place_entity(town, "GPE")
+            return f"gpe:{person_key(text)}", EntityInfo("GPE")  # a town the gazetteer lacks ("al-Baath" is not Bath)
         region_noun = after.text if after is not None and after.lower_ in table.region_nouns else None
         if place_type == "REGION":
             region_noun, place_type = "province", None

@@ -240,6 +240,18 @@ def test_a_place_the_gazetteer_lacks_keeps_the_country_one_story_tells(tmp_path)
     assert entity(db, "Qaa")["country_code"] == "LB"
 
 
+def test_a_town_written_with_the_word_city_is_that_town(tmp_path):
+    db = one_article(tmp_path, "homs.txt", (
+        "Shelling in Syria\nPublished: 2016-07-24T10:00:00Z\n\n"
+        "DAMASCUS (SANA) - Government forces shelled rebel positions in Homs city on Saturday, and warplanes "
+        "struck Hama city, Syrian state media said.\n"))
+    with sqlite3.connect(db) as connection:
+        places = {text: (name, precision, code) for text, name, precision, code in connection.execute(
+            "select m.text, e.name, e.geo_precision, e.country_code from mentions m join entities e "
+            "on e.id = m.entity_id where e.type = 'GPE'")}
+    assert places["Homs"] == ("Homs", "exact", "SY") and places["Hama"][1:] == ("exact", "SY")  # not the provinces
+
+
 def test_names_titles_credits_and_places_of_a_story_mostly_about_one_country(tmp_path):
     """A village GeoNames lacks, in a sentence naming no town, takes the country the story is
     mostly about; "Aleppo province" is the province even when the model calls "Aleppo" a people;
