@@ -1,7 +1,7 @@
 """Place names the model left untagged: "a transit point west of Aleppo", "Azerbaijan puts pressure".
 
 spaCy's small English model misses a well-known place now and then, most often a foreign name
-in a long sentence. Such a name is read as a place where the text puts it as one (after a
+in a long sentence, or cuts a long one into pieces ("San" a place, "Garza Garcia" a person). Such a name is read as a place where the text puts it as one (after a
 locative preposition: "in", "near", "west of", or after "the town of") and the gazetteer knows
 it by that exact name as a country, a first-level division or a city of 100,000 people; any
 other capitalised word there ("in March", "at Reuters") stays as it was. A country's own name
@@ -14,6 +14,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 MAX_WORDS = 3  # "Khan Sheikhoun", "Ras al-Ain", "Deir ez-Zor"
+MAX_CUT_WORDS = 4  # "San Pedro Garza Garcia"
 NAME_LINKS = frozenset({"de", "du", "des", "la", "le", "del", "di", "da", "van", "von"})  # "Stade de France", "Tour de France"
 COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 
@@ -25,6 +26,7 @@ def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns
     known_place(text): "country" when the gazetteer knows text exactly as a country, "place" as a
     first-level division or a city of 100,000, else None.
     """
+    spans = _names_the_model_cut(doc, spans, locative, nouns_of_a_place, known_place)
     tagged = {t.i for span in spans for t in span}
     people = {span.text for span in spans if span.label_ == "PERSON"}
     found: list[Span] = []
@@ -51,6 +53,38 @@ def with_untagged_places(doc, spans: list[Span], locative: frozenset[str], nouns
         else:
             i += 1
     return sorted([*spans, *found], key=lambda span: span.start) if found else spans
+
+
+def _names_the_model_cut(doc, spans: list[Span], locative: frozenset[str], nouns_of_a_place: frozenset[str],
+                         known_place) -> list[Span]:
+    """spans, with a place name a place cue opens and the model cut into pieces made one GPE span
+    where the gazetteer knows the whole name ("in San Pedro Garza Garcia": "San" a place and "Garza
+    Garcia" a person to the model). The pieces must lie inside the name: "in New York Times" stays
+    the newspaper."""
+    piece_of = {t.i: (span.start, span.end) for span in spans for t in span}
+    joined: list[Span] = []
+    cut: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(doc):
+        if not (_name_word(doc[i]) and _place_cue(doc, i, locative, nouns_of_a_place)):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(doc) and end - i < MAX_CUT_WORDS and _name_word(doc[end]):
+            end += 1
+        for stop in range(end, i + 1, -1):
+            pieces = {piece_of.get(j, (j, j + 1)) for j in range(i, stop)}
+            if len(pieces) > 1 and all(i <= start and stop_ <= stop for start, stop_ in pieces) \
+                    and known_place(doc[i:stop].text) is not None:
+                joined.append(Span(doc, i, stop, label="GPE"))
+                cut |= pieces
+                i = stop
+                break
+        else:
+            i += 1
+    if not joined:
+        return spans
+    return sorted([s for s in spans if (s.start, s.end) not in cut] + joined, key=lambda span: span.start)
 
 
 def _runs_into_name(doc, i: int) -> bool:

@@ -598,6 +598,18 @@ def untagged_places_in(text: str, people=()) -> list[str]:
                                                        frozenset({"town"}), known_place) if span.label_ == "GPE"]
 
 
+def test_a_place_name_the_model_cut_in_pieces_is_one_place_where_a_cue_opens_it(tmp_path):
+    db = one_article(tmp_path, "zetas.txt", (
+        "Zetas leader arrested\nPublished: 2015-03-04T10:00:00Z\n\n"
+        "MONTERREY, Mexico (AP) - Omar Trevino Morales was arrested in a pre-dawn raid in San Pedro Garza Garcia, "
+        "a wealthy suburb of the northern city of Monterrey, officials said. He had spoken to the New York Times "
+        "in Abu Dhabi before.\n"))
+    types = mention_types(db)
+    assert types["San Pedro Garza Garcia"] == {"GPE"} and "Garza Garcia" not in types  # not a person
+    assert entity(db, "San Pedro Garza Garcia")["country_code"] == "MX"
+    assert types["New York Times"] == {"ORG"} and "New York" not in types  # the newspaper stays whole
+
+
 def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     found = untagged_places_in
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
