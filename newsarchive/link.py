@@ -32,6 +32,9 @@ from .person_names import PersonNames
 from .datafiles import load as load_data
 
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
+# A label the model puts on a town now and then ("the Croydon tram crash", "the stronghold of Manbij"):
+# such a name is read as a place where a person's or a group's name would be, else dropped.
+MISREAD = ("PRODUCT",)
 # Two person or organization names are one entity at this rapidfuzz token_sort_ratio of
 # their normalised keys. Transliteration classes already unify Abdel/Abdul and
 # Mohammad/Mohamed, so the fuzzy step only catches residual spellings; at 90 no
@@ -190,7 +193,7 @@ class ArticleLinker:
         entities = with_institutions(doc, self.person_names.mended(doc), rules().institutions, _names_a_country,
                                      rules().missions, rules().placed_institutions)
         entities = with_untagged_places(doc, entities, rules().locative, rules().of_a_place, self._well_known_place)
-        spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES) if span]
+        spans = [span for span in (self._clean(ent) for ent in entities if ent.label_ in TYPES + MISREAD) if span]
         spans = [part for span in spans for based in _split_based(span) for named in _split_names(based)
                  for part in self._split_unmarked_possessive(named)]
         context, main_country, divisions, leading = self._story_places(spans, dateline, home_country)
@@ -528,6 +531,8 @@ class ArticleLinker:
             # (a country's name before a place noun is the country: "near the US border" names the US)
             if place:
                 return self._place_entity(place, place_type or "GPE")
+        # (a misread label falls through unless the name ends in its noun: "Siouf square", "Shairat airbase")
+        if (label in ("GPE", "LOC", "FAC") or place_type) and (label not in MISREAD or span[-1].lower_ in table.place_nouns):
             if not place_type and ABBREVIATION.fullmatch(text):
                 return None  # "Dr", "Sr": a title the model took for a place
             if not place_type and ACRONYM.fullmatch(text):
@@ -535,7 +540,7 @@ class ArticleLinker:
                 return f"org:{person_key(text)}", EntityInfo("ORG")
             kind = place_type or label
             return f"{kind.lower()}:{person_key(text)}", EntityInfo(kind)
-        if label in ("PERSON", "ORG", "NORP"):
+        if label in ("PERSON", "ORG", "NORP", *MISREAD):
             place = self.gazetteer.resolve(text, context)
             exact = self.gazetteer.candidates(text)[1]
             # A name the model calls a person or a group is a town only where the words say
@@ -554,7 +559,7 @@ class ArticleLinker:
             if place and ((place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
                           or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
                 return self._place_entity(place, "GPE")
-        if label == "NORP":
+        if label in ("NORP", *MISREAD):
             return None  # not a nationality, religion or political group we know, nor a place
         mission = self._mission_to_a_state(span) if label == "ORG" else None
         if mission is not None:

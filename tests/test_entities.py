@@ -610,6 +610,15 @@ def test_a_place_name_the_model_cut_in_pieces_is_one_place_where_a_cue_opens_it(
     assert types["New York Times"] == {"ORG"} and "New York" not in types  # the newspaper stays whole
 
 
+def test_a_town_the_model_calls_a_product_is_a_place_as_a_group_name_would_be(tmp_path):
+    db = one_article(tmp_path, "tram.txt", (
+        "Tram crash survivor speaks\nPublished: 2016-11-10T10:00:00Z\n\n"
+        "LONDON - Martin Bamford survived the Croydon tram crash which left seven dead in south London, England. "
+        "Police in London arrested the driver.\n"))
+    assert mention_types(db).get("Croydon") == {"GPE"}
+    assert entity(db, "Croydon")["country_code"] == "GB"
+
+
 def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     found = untagged_places_in
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
