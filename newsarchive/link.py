@@ -556,8 +556,13 @@ class ArticleLinker:
                 place.country_code in context or (not context and place.population >= RETYPE_MIN_POPULATION))
             if place and place.kind == "city" and not locative and not big_here and not norp_slip:
                 place = None
-            if place and ((place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
-                          or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
+            # (a first-level division abroad only by a place cue: "Salah al-Din is located west of Aleppo" in a
+            # story about Syria is a quarter of Aleppo, not Iraq's Salah al-Din province)
+            abroad_division = place is not None and place.kind == "region" and bool(context) \
+                and place.country_code not in context and not locative
+            if place and not abroad_division and (
+                    (place.country_code in context and (exact or place.population >= RETYPE_MIN_POPULATION))
+                    or (exact and (place.kind != "city" or place.population >= RETYPE_MIN_POPULATION))):
                 return self._place_entity(place, "GPE")
         if label in ("NORP", *MISREAD):
             return None  # not a nationality, religion or political group we know, nor a place

@@ -619,6 +619,18 @@ def test_a_town_the_model_calls_a_product_is_a_place_as_a_group_name_would_be(tm
     assert entity(db, "Croydon")["country_code"] == "GB"
 
 
+def test_a_name_the_model_calls_a_person_is_no_province_abroad_without_a_place_cue(tmp_path):
+    db = one_article(tmp_path, "aleppo.txt", (
+        "Aleppo bomb blast kills six\nPublished: 2017-04-19T10:00:00Z\n\n"
+        "A bomb blast killed six people and injured 32 in the Salah al-Din district of Aleppo, Syrian state "
+        "television reported on Wednesday. Salah al-Din is located west of Aleppo's Old City in a district that "
+        "was part of the last rebel enclave there until it was taken over by the Syrian army in December.\n"))
+    with sqlite3.connect(db) as connection:
+        countries = {code for (code,) in connection.execute("select e.country_code from mentions m join entities e "
+                                                            "on e.id = m.entity_id where e.type = 'GPE'")}
+    assert "IQ" not in countries  # not Iraq's Salah al-Din province
+
+
 def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     found = untagged_places_in
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
