@@ -17,6 +17,7 @@ from .realis import SPECIFIC
 
 # Adverbs the parser often gives for a verb's particle ("pushed ISIS jihadists away from ...").
 PARTICLES = ("away", "back", "out", "off")
+NEXT_SENTENCES = 2  # the sentences after a generic "attack" read for the kind of weapon it was
 
 
 @dataclass
@@ -616,6 +617,41 @@ class Triggers:
                             and (None in (e.location, event.location) or e.location == event.location)
                             and e.sub_event_type in words["specific_remote_violence"]
                             and (None in (e.date, event.date) or e.date == event.date)]
+            if not told and not named and word.pos_ == "NOUN" and not self._weapon_named(word):
+                told = self._kind_told_next(event.trigger.sent)
             if told:  # several kinds ("five suicide bombers and two car bombs"): the kind told most, else first
                 counts = Counter(told)
                 event.event_type, event.sub_event_type = max(told, key=lambda kind: (counts[kind], -told.index(kind)))
+
+    def _weapon_hints(self) -> dict[str, str]:
+        """The words that name a weapon as a killing's subject does ("blast", "shelling", "suicide")."""
+        return next((v["subject_lemma_hint"] for v in self.table.verbs.get("kill", ()) if v.get("subject_lemma_hint")), {})
+
+    def _weapon_named(self, noun) -> bool:
+        """"a bomb explosion": the noun's own modifier names its weapon."""
+        weapons = self.table.words["specific_remote_violence"]
+        return any(self._weapon_hints().get(c.lemma_.lower()) in weapons for c in noun.children if c.dep_ == "compound")
+
+    def _kind_told_next(self, sent) -> list[tuple[str, str]]:
+        """"the morning rush-hour attack in Istanbul ... The explosion, which occurred about 8.40 a.m., left 36
+        people injured": the kind of weapon a definite noun names in the next sentences ("the explosion", "the
+        suicide bombing"; not "the March bombing", which is another), as casualty subjects name it."""
+        hints, weapons = self._weapon_hints(), self.table.words["specific_remote_violence"]
+        doc, found = sent.doc, []
+        end = sent.end
+        for _ in range(NEXT_SENTENCES):
+            if end >= len(doc):
+                break
+            following = doc[end].sent
+            for noun in following:
+                if noun.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children):
+                    continue
+                modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+                if any(c.pos_ == "PROPN" or c.ent_type_ in ("DATE", "TIME") for c in modifiers):
+                    continue
+                if hints.get(noun.lemma_.lower()) not in weapons:
+                    continue  # (not "the shell company")
+                kinds = [hints.get(c.lemma_.lower()) for c in modifiers] + [hints[noun.lemma_.lower()]]
+                found.append(("Explosions/Remote violence", next(k for k in kinds if k in weapons)))
+            end = following.end
+        return found[:1] if len(set(found)) == 1 else []  # two kinds told: which was it?

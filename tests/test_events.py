@@ -1136,6 +1136,21 @@ def test_the_means_the_attackers_phrase_names_are_the_attacks_own(tmp_path):
     assert [(row["sub_event_type"], row["fatalities"]) for row in found] == [("Suicide bomb", 145)], found
 
 
+def test_an_attack_is_of_the_weapon_the_next_sentences_name_it_by(tmp_path):
+    """"the morning rush-hour attack ... The explosion, which occurred about 8.40 a.m.": a bombing, not a
+    battle; "a bomb explosion" names its own weapon."""
+    db = built(tmp_path, "istanbul.txt", (
+        "Istanbul blast\n"
+        "Published: 2016-06-07T10:00:00Z\n\n"
+        "Eleven people were among the dead in the morning rush-hour attack in Istanbul's Vezneciler district, the "
+        "governor told reporters.\n\n"
+        "The explosion, which occurred about 8.40 a.m. local time, left 36 people injured, three of them critically, "
+        "he said.\n"))
+    attack = event_with(db, "istanbul", "rush-hour attack")
+    assert (attack["event_type"], attack["sub_event_type"]) == (
+        "Explosions/Remote violence", "Remote explosive/landmine/IED"), attack
+
+
 def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
     db = built(tmp_path, "qaa.txt", (
         "Blasts in Lebanon\n"
