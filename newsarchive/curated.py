@@ -83,6 +83,11 @@ class CuratedMatcher:
         # after the curated aliases: of two equal spans, filter_spans keeps the first
         for start, end, name in self.national.spans([token.lower_ for token in doc]):
             spans.append(Span(doc, start, end, label="ORG", span_id=f"actor:{name}"))
+        # a group's name in the Arabic family-name form that ends a person's ("Abdul-Malik al-Houthi") is the
+        # person's family name (not "Monitor AFP", "Hezballah SOHR": the model's runs of two names)
+        surnames = {(ent.start, ent.end) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) >= 2}
+        spans = [span for span in spans if span.label_ != "ORG" or len(span) > 1 or not _after_article(doc, span.start)
+                 or not any(start < span.start and span.end == end for start, end in surnames)]
         if not spans:
             return doc
         curated = filter_spans(spans)
@@ -109,6 +114,12 @@ class CuratedMatcher:
 
 
 NUMBER_TYPES = ("CARDINAL", "QUANTITY", "PERCENT")
+FAMILY_NAME_ARTICLES = ("al", "el")  # "al-Houthi": a family name, as Arabic names end
+
+
+def _after_article(doc: Doc, start: int) -> bool:
+    """Whether the word at start follows "al-" or "el-" (spaCy splits "al-Houthi" in three)."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in FAMILY_NAME_ARTICLES
 
 
 def _named_by_modifier(doc: Doc, start: int, end: int) -> bool:

@@ -631,6 +631,16 @@ def test_a_name_the_model_calls_a_person_is_no_province_abroad_without_a_place_c
     assert "IQ" not in countries  # not Iraq's Salah al-Din province
 
 
+def test_a_groups_name_as_a_persons_family_name_is_the_person(tmp_path):
+    db = one_article(tmp_path, "tehran.txt", (
+        "Yemenis protest in Tehran\nPublished: 2015-04-01T10:00:00Z\n\n"
+        "Yemeni expatriates chant slogans while holding a poster of the Houthi rebel leader Abdul-Malik al-Houthi, "
+        "during a protest in Tehran, Iran. Houthi fighters seized parts of Aden on Tuesday.\n"))
+    types = mention_types(db)
+    assert types["Abdul-Malik al-Houthi"] == {"PERSON"}
+    assert entity(db, "Houthi fighters")["type"] == "ORG"  # the group is still named where it is
+
+
 def test_untagged_place_names_need_a_place_cue_or_a_country_standing_alone():
     found = untagged_places_in
     assert found("The fighters were wounded west of Aleppo and near Mosul.") == ["Aleppo", "Mosul"]
