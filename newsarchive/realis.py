@@ -51,6 +51,15 @@ def clause_tokens(verb) -> list:
     return [t for t in verb.subtree if t.i not in skip]
 
 
+def _shared_modifiers(verb) -> list:
+    """"62 children were killed and 30 wounded during the fighting over the past week": the phrases after
+    the last of coordinated verbs tell of them all; the parser hangs them on that one."""
+    phrases = [c for conjunct in verb.conjuncts if conjunct.i > verb.i for c in conjunct.children
+               if c.dep_ in ("prep", "npadvmod") and c.i > conjunct.i]
+    skip = {t.i for phrase in phrases for d in phrase.subtree if d.dep_ in OWN_CLAUSES for t in d.subtree}
+    return [t for phrase in phrases for t in phrase.subtree if t.i not in skip]
+
+
 class RealisReader:
     """Classifies event words; one per article (it knows which date words are to the day)."""
 
@@ -66,7 +75,7 @@ class RealisReader:
             return kind
         if self._in_since_clause(trigger) or self._background_of_a_place(verb):
             return "historical"
-        clause = clause_tokens(verb)
+        clause = clause_tokens(verb) + _shared_modifiers(verb)
         if any(t.i in self.day_dates for t in clause):
             return SPECIFIC
         if trigger is verb:

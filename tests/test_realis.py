@@ -32,6 +32,9 @@ def read():
      "aggregate"),
     ("The war that has killed 250,000 people is in its sixth year.", "killed", "aggregate"),
     ("Turkey has been rocked by a string of terror attacks over the past year.", "attacks", "aggregate"),
+    # the period after the last of two coordinated verbs tells of both
+    ("UNICEF said 62 children were killed and 30 wounded during the fighting in Yemen over the past week.", "killed",
+     "aggregate"),
     ("Hezbollah has been fighting in Syria alongside government forces.", "fighting", "aggregate"),
     ("Government forces have recently stepped up bombardment of rebel areas in the north.", "bombardment", "aggregate"),
     ("Local affiliates of the IS group have targeted minority Shiites and security officials.", "targeted", "aggregate"),
