@@ -306,8 +306,14 @@ class Triggers:
         actor1 = actor2 = location = None
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
         actor1 = self._actor(possessor)
+        # (not a target's name: "the Westgate shopping mall attack", which the parser hangs flat on the noun)
+        targets = next((v["object_lemma_hint"] for v in self.table.verbs.get(noun.lemma_.lower(), ())
+                        if v.get("object_lemma_hint")), {})
+        last_target = max((c.i for c in noun.children if c.dep_ in ("compound", "nmod") and c.lemma_.lower() in targets),
+                          default=-1)
         actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
-                                 and c.i in self.token_entity and self._is_named_actor(self.token_entity[c.i])
+                                 and c.i > last_target and c.i in self.token_entity
+                                 and self._is_named_actor(self.token_entity[c.i])
                                  and not c.lower_.startswith("anti")), None)
         actor1 = actor1 or self._means_actor(noun, entry["event_type"])
         light = noun.head if noun.dep_ in ("dobj", "nsubjpass") and noun.head.lemma_.lower() in words["light_verbs"] else None

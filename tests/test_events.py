@@ -1151,6 +1151,15 @@ def test_an_attack_is_of_the_weapon_the_next_sentences_name_it_by(tmp_path):
         "Explosions/Remote violence", "Remote explosive/landmine/IED"), attack
 
 
+def test_the_target_named_before_an_attack_is_not_its_attacker(tmp_path):
+    db = built(tmp_path, "westgate.txt", (
+        "US drone strike kills Westgate plotter\n"
+        "Published: 2015-03-14T10:00:00Z\n\n"
+        "A US drone strike in Somalia has killed the terrorist behind the Westgate shopping mall attack.\n"))
+    attack = next(row for row in rows(db, EVENTS) if row["trigger"] == "attack")
+    assert attack["actor1"] != "Westgate", attack
+
+
 def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
     db = built(tmp_path, "qaa.txt", (
         "Blasts in Lebanon\n"
