@@ -183,6 +183,8 @@ class Triggers:
             required = entry.get("requires_object_lemma")
             if required and not (obj is not None and self._has_lemma(obj, required)):
                 continue
+            if entry.get("intransitive") and obj is not None and obj.dep_ == "dobj":
+                continue  # "tried to rally right-wing supporters": to win them over, not a rally
             if obj is not None and obj.lemma_.lower() in self.table.words["idiom_objects"] and not any(
                     c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in obj.children):
                 return None, None  # "took cover", "take part", "police take position outside the hotel"

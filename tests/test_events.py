@@ -1160,6 +1160,16 @@ def test_the_target_named_before_an_attack_is_not_its_attacker(tmp_path):
     assert attack["actor1"] != "Westgate", attack
 
 
+def test_to_rally_supporters_is_no_rally(tmp_path):
+    db = built(tmp_path, "likud.txt", (
+        "Israel votes\n"
+        "Published: 2015-03-18T10:00:00Z\n\n"
+        "JERUSALEM (AP) - Netanyahu's Likud party tried to rally right-wing supporters in Jerusalem on Tuesday. "
+        "Thousands of Hamas supporters rallied in Gaza City on Wednesday.\n"))
+    protests = {row["evidence"][:20] for row in rows(db, EVENTS) if row["event_type"] == "Protests"}
+    assert protests == {"Thousands of Hamas s"}, protests
+
+
 def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
     db = built(tmp_path, "qaa.txt", (
         "Blasts in Lebanon\n"
