@@ -50,7 +50,7 @@ def lexicon() -> Lexicon:
         nouns[entry["lemma"].lower()].append(entry)
     lists = ("fatal_words", "life_taking_verbs", "injury_words", "cumulative_since_nouns", "cumulative_subjects", "cumulative_words",
              "breakdown_words", "light_verbs", "realis_heads", "location_preps", "state_kinds", "hedge_modals",
-             "anaphoric_place_nouns", "armed_kinds", "press_kinds", "fire_nouns", "anaphoric_determiners",
+             "anaphoric_place_nouns", "armed_kinds", "press_kinds", "fire_nouns", "anaphoric_determiners", "group_nouns",
              # realis.py
              "future_auxiliaries", "denial_heads", "negating_determiners", "hypothetical_determiners",
              "hypothetical_modifiers", "hypothetical_nouns", "intending_verbs", "habitual_adverbs", "habitual_modifiers", "accusing_verbs",

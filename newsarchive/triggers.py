@@ -185,6 +185,8 @@ class Triggers:
                 continue
             if entry.get("intransitive") and obj is not None and obj.dep_ == "dobj":
                 continue  # "tried to rally right-wing supporters": to win them over, not a rally
+            if entry.get("group_object") and not (obj is not None and self._a_group(obj)):
+                continue  # "joined forces", "joined the ceremony": no group joined
             if obj is not None and obj.lemma_.lower() in self.table.words["idiom_objects"] and not any(
                     c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in obj.children):
                 return None, None  # "took cover", "take part", "police take position outside the hotel"
@@ -488,6 +490,16 @@ class Triggers:
             event.date, event.precision, event.date_text = found
         return event
 
+
+    def _a_group(self, token) -> bool:
+        """An armed group or state forces ("ISIS", "the Navy"), or a word for one ("the alliance", "rebel forces")."""
+        words = self.table.words
+        entity = self.token_entity.get(token.i)
+        if entity is not None and self.entities[entity].get("kind") in words["armed_kinds"] | words["state_kinds"]:
+            return True
+        # (a bare plural is an idiom: "joined forces")
+        return token.lemma_.lower() in words["group_nouns"] and any(
+            c.dep_ in ("det", "poss", "amod", "compound", "nmod") for c in token.children)
 
     def _a_person(self, token) -> bool:
         """A named person or a word for one ("a leader", "the suspect"), not a place or a position."""

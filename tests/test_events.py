@@ -1170,6 +1170,17 @@ def test_to_rally_supporters_is_no_rally(tmp_path):
     assert protests == {"Thousands of Hamas s"}, protests
 
 
+def test_joining_is_a_change_to_a_group_only_when_a_group_is_joined(tmp_path):
+    db = built(tmp_path, "hazzm.txt", (
+        "Rebels regroup\n"
+        "Published: 2015-03-02T10:00:00Z\n\n"
+        "BEIRUT (Reuters) - The rebel group Hazzm movement joined the alliance last month after pressure from "
+        "the Nusra Front. The FBI has joined the investigation, along with the local police. Two firms joined "
+        "forces in Aleppo on Monday.\n"))
+    joined = {row["evidence"][:12] for row in rows(db, EVENTS) if row["trigger"].startswith("join")}
+    assert joined == {"The rebel gr"}, joined
+
+
 def test_blasts_caused_by_suicide_bombers_are_suicide_bombings(tmp_path):
     db = built(tmp_path, "qaa.txt", (
         "Blasts in Lebanon\n"
