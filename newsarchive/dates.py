@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -55,7 +56,10 @@ _DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 def _stated(text: str, **options) -> tuple[datetime, str] | None:
     """(the datetime, its precision) for what the text states, or None without a year in YEARS."""
     try:
-        first, second = (dateutil_parser.parse(text, default=d, **options) for d in _DEFAULTS)
+        with warnings.catch_warnings():
+            # a zone name data/timezones.yml lacks ("ET", "AMT" is Armenian or Amazon time) states no offset
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            first, second = (dateutil_parser.parse(text, default=d, **options) for d in _DEFAULTS)
         first.utcoffset()  # an offset of 24 hours or more raises here
     except (ValueError, ArithmeticError, TypeError):  # dateutil's Decimal raises InvalidOperation on "1e9999"-like tokens
         return None

@@ -13,6 +13,15 @@ def test_time_without_zone_stays_naive():
     assert parse_date_line("Thursday, 04 June 2015 06:52 AM", set()).iso == "2015-06-04T06:52:00"
 
 
+def test_a_zone_name_the_data_lacks_is_no_offset_and_no_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # dateutil's UnknownTimezoneWarning would raise here
+        found = parse_date_line("November 20, 2019 - 11:28 AMT", set())
+    assert found is not None and found.iso.startswith("2019-11-20T11:28")
+
+
 def test_ambiguous_numeric_date_decided_by_weekday_in_text():
     assert parse_date_line("09-07-2015", {"Thursday", "Wednesday"}).iso == "2015-07-09"
     assert parse_date_line("09-07-2015", {"Monday"}).iso == "2015-09-07"
