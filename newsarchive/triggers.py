@@ -311,8 +311,7 @@ class Triggers:
         possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
         actor1 = self._actor(possessor)
         # (not a target's name: "the Westgate shopping mall attack", which the parser hangs flat on the noun)
-        targets = next((v["object_lemma_hint"] for v in self.table.verbs.get(noun.lemma_.lower(), ())
-                        if v.get("object_lemma_hint")), {})
+        targets = self._verb_hints(noun.lemma_.lower(), "object_lemma_hint")
         last_target = max((c.i for c in noun.children if c.dep_ in ("compound", "nmod") and c.lemma_.lower() in targets),
                           default=-1)
         actor1 = actor1 or next((self.token_entity[c.i] for c in noun.children if c.dep_ in ("compound", "nmod")
@@ -375,13 +374,12 @@ class Triggers:
         with-phrase ("an assault with mortars"; "clashes with residents" names an opponent, not a weapon),
         the target in its on-, against- or at-phrase or its own modifier ("an attack on a hotel", "the
         shopping mall attack": violence against civilians)."""
-        verbs = self.table.verbs.get(noun.lemma_.lower(), ())
         weapons = self.table.words["specific_remote_violence"]
         for key, prep_words in (("subject_lemma_hint", ("by", "with")), ("object_lemma_hint", ("on", "against", "at"))):
-            hints = next((v[key] for v in verbs if v.get(key)), None)
+            hints = self._verb_hints(noun.lemma_.lower(), key)
             if not hints and key == "subject_lemma_hint":
                 # a noun with no verb of its own ("blasts"): who caused it, as for "kill"
-                hints = next((v[key] for v in self.table.verbs.get("kill", ()) if v.get(key)), None)
+                hints = self._verb_hints("kill", key)
             if not hints:
                 continue
             preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in prep_words]
@@ -643,9 +641,13 @@ class Triggers:
                 counts = Counter(told)
                 event.event_type, event.sub_event_type = max(told, key=lambda kind: (counts[kind], -told.index(kind)))
 
+    def _verb_hints(self, lemma: str, key: str) -> dict[str, str]:
+        """The first hint map (subject_lemma_hint, object_lemma_hint) the lexicon's entries for lemma give."""
+        return next((entry[key] for entry in self.table.verbs.get(lemma, ()) if entry.get(key)), {})
+
     def _weapon_hints(self) -> dict[str, str]:
         """The words that name a weapon as a killing's subject does ("blast", "shelling", "suicide")."""
-        return next((v["subject_lemma_hint"] for v in self.table.verbs.get("kill", ()) if v.get("subject_lemma_hint")), {})
+        return self._verb_hints("kill", "subject_lemma_hint")
 
     def _weapon_named(self, noun) -> bool:
         """"a bomb explosion": the noun's own modifier names its weapon."""

@@ -35,7 +35,7 @@ class PlacesAndDates:
         skip = {t.i for c in token.subtree if c.dep_ == "relcl" for t in c.subtree}  # "the town, which lies north of X"
         places = [self.token_entity[t.i] for t in token.subtree
                   if t.i in self.token_entity and t.i not in skip and self._is_place(self.token_entity[t.i])
-                  and not self._nationality(t) and not _across_a_border(t)]
+                  and self._tells_where(t)]
         places = list(dict.fromkeys(places))
         if not places:
             return None
@@ -54,7 +54,7 @@ class PlacesAndDates:
         def places(tokens, precisions):
             return [self.token_entity[t.i] for t in tokens if t.i in self.token_entity and self._is_place(self.token_entity[t.i])
                     and self.entities[self.token_entity[t.i]].get("geo_precision") in precisions
-                    and not self._nationality(t) and not _across_a_border(t)]
+                    and self._tells_where(t)]
 
         if event.location is None:
             event.location = next(iter(places(event.trigger.subtree, ("exact", "region", None))), None)
@@ -74,6 +74,10 @@ class PlacesAndDates:
             event.sub_location = event.location
             event.location = geocoded[0] if geocoded else self.focus
 
+
+    def _tells_where(self, token) -> bool:
+        """A place word that tells where: not where people are from, nor the neighbour across a border."""
+        return not self._nationality(token) and not _across_a_border(token)
 
     def _nationality(self, token) -> bool:
         """"French and Belgium nationals", "two United States service members": a country naming people
